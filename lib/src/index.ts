@@ -5,3 +5,4 @@
 export * from "./clock";
 export * from "./timeline";
 export * from "./display";
+export * from "./timers";

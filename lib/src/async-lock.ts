@@ -1,0 +1,63 @@
+import { AsyncSemaphore } from "./async-semaphore";
+
+/**
+ * `asyncio.Lock` for the event loop: one holder at a time across `await`s.
+ *
+ * Code on one thread never runs in parallel, yet a read and its write that
+ * straddle an `await` can still interleave with another task (see `asyncRace`).
+ * Holding this lock from the read to the write closes that gap. It is a
+ * semaphore of one permit that refuses to be released when nobody holds it,
+ * like Python's `RuntimeError: Lock is not acquired.`
+ *
+ * @example
+ * ```ts
+ * import { AsyncLock } from "concurrency-lab";
+ * const lock = new AsyncLock();
+ * let balance = 100;
+ * await lock.run(async () => {                // `async with lock:`
+ *   const b = balance;
+ *   await new Promise((r) => setTimeout(r, 10));
+ *   balance = b - 30;
+ * });
+ * ```
+ */
+export class AsyncLock {
+  readonly #permit = new AsyncSemaphore(1);
+  #held = false;
+
+  /** True while someone holds the lock. */
+  locked(): boolean {
+    return this.#held;
+  }
+
+  /** Waits (in arrival order) until the lock is free, then takes it. Aborting `signal` leaves the line. */
+  async acquire(signal?: AbortSignal): Promise<void> {
+    await this.#permit.acquire(signal);
+    this.#held = true;
+  }
+
+  /** Takes the lock if it is free now, without waiting. */
+  tryAcquire(): boolean {
+    if (!this.#permit.tryAcquire()) return false;
+    this.#held = true;
+    return true;
+  }
+
+  /** Frees the lock, handing it to the first waiter. Throws if the lock is not held. */
+  release(): void {
+    if (!this.#held) throw new Error("AsyncLock.release: the lock is not held (release without acquire)");
+    // With a waiter in line the lock passes straight to it, so it stays held.
+    this.#held = this.#permit.waiting > 0;
+    this.#permit.release();
+  }
+
+  /** Runs `fn` holding the lock and always releases it: Python's `async with lock:`. */
+  async run<T>(fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.acquire(signal);
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+}

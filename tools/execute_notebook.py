@@ -1,0 +1,83 @@
+"""Execute one notebook on its kernel with nbclient and export it to HTML.
+
+Usage: execute_notebook.py NOTEBOOK OUT_DIR [--no-html] [--timeout SECONDS]
+
+Writes OUT_DIR/<name>.ipynb (executed) and OUT_DIR/<name>.html, then prints one
+JSON line on stdout: {"status": "ok"|"error", "cells": n, "seconds": s,
+"cell": index (1-based, of the failing cell), "error": text, "stderr": [...]}.
+A failing cell stops the notebook; its outputs so far are still written, so the
+lecturer can open the executed copy and see where it stopped.
+"""
+import json
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+
+def stderr_outputs(nb):
+    """Every error output or stderr stream, as (cell number, text)."""
+    found = []
+    for i, cell in enumerate(nb.cells, start=1):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append((i, f"{out.get('ename')}: {out.get('evalue')}"))
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                found.append((i, out.get("text", "")))
+    return found
+
+
+def main(argv):
+    path, out_dir = argv[0], argv[1]
+    timeout = 600
+    if "--timeout" in argv:
+        timeout = int(argv[argv.index("--timeout") + 1])
+    name = os.path.splitext(os.path.basename(path))[0]
+    nb = nbformat.read(path, as_version=4)
+    kernel = nb.metadata.get("kernelspec", {}).get("name", "tslab")
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+    )
+    result = {"status": "ok", "cells": len(nb.cells)}
+    started = time.monotonic()
+    running = {"index": None}
+
+    def on_cell_start(cell, cell_index, **_):
+        running["index"] = cell_index
+
+    client.on_cell_start = on_cell_start
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as err:
+        index = running["index"]
+        result.update(status="error", cell=None if index is None else index + 1)
+        cell_errors = [t for i, t in stderr_outputs(nb) if i == result["cell"]]
+        result["error"] = "\n".join(cell_errors).strip() or str(err).strip()[-2000:]
+    except Exception as err:  # kernel died, could not start, ...
+        result.update(status="error", cell=None, error=f"{type(err).__name__}: {err}")
+    result["seconds"] = round(time.monotonic() - started, 1)
+    result["stderr"] = [{"cell": i, "text": t[-2000:]} for i, t in stderr_outputs(nb)]
+
+    os.makedirs(out_dir, exist_ok=True)
+    executed = os.path.join(out_dir, name + ".ipynb")
+    nbformat.write(nb, executed)
+    result["ipynb"] = executed
+    if "--no-html" not in argv:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        html = os.path.join(out_dir, name + ".html")
+        with open(html, "w", encoding="utf-8") as f:
+            f.write(body)
+        result["html"] = html
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

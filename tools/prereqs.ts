@@ -1,0 +1,110 @@
+/**
+ * The pieces the notebooks need, each with a check and the exact command that
+ * fixes it. `npm run doctor` prints them all; every other script calls
+ * `require*` for the ones it needs and fails with the same message.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { findNotebookPython } from "./env";
+import { kernelSpecPath } from "./register-kernel";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to run when `ok` is false. */
+  fix: string;
+  /** False for pieces only some scripts need (Chromium: PDF only). */
+  required: boolean;
+}
+
+const MIN_NODE = [20, 19] as const;
+
+export function checkNode(): Check {
+  const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    name: "Node.js >= 20.19",
+    ok,
+    detail: `node ${process.version} at ${process.execPath}`,
+    fix: "install Node.js 22 LTS: `conda install -c conda-forge nodejs=22`, or with nvm: `nvm install 22`",
+    required: true,
+  };
+}
+
+export function checkJupyter(): Check & { python: string | null } {
+  const python = findNotebookPython();
+  let detail = "no Python with nbclient and nbconvert found (tried $PYTHON, jupyter's, python3, /usr/bin/python3)";
+  if (python) {
+    const v = spawnSync(python, ["-c", "import nbclient, nbconvert; print(nbclient.__version__, nbconvert.__version__)"], {
+      encoding: "utf8",
+    });
+    const [nbclient, nbconvert] = v.stdout.trim().split(" ");
+    detail = `${python}: nbclient ${nbclient}, nbconvert ${nbconvert}`;
+  }
+  return {
+    name: "Jupyter (nbclient, nbconvert)",
+    ok: python !== null,
+    python,
+    detail,
+    fix:
+      "Debian/Ubuntu: `sudo apt-get install jupyter-notebook python3-nbconvert python3-nbclient`; " +
+      "conda: `conda env create -f environment.yml && conda activate concurrency-lab`",
+    required: true,
+  };
+}
+
+export function checkKernel(): Check {
+  const file = kernelSpecPath();
+  let ok = false;
+  let detail = `no kernelspec at ${file}`;
+  if (existsSync(file)) {
+    try {
+      const spec = JSON.parse(readFileSync(file, "utf8")) as { argv?: string[] };
+      const missing = (spec.argv ?? []).slice(0, 2).filter((p) => !existsSync(p));
+      ok = missing.length === 0 && (spec.argv?.length ?? 0) >= 2;
+      detail = ok ? `${file} -> ${spec.argv![1]}` : `${file} points at missing ${missing.join(", ") || "nothing"}`;
+    } catch (err) {
+      detail = `${file} is not valid JSON: ${(err as Error).message}`;
+    }
+  }
+  return { name: "tslab kernel registered", ok, detail, fix: "`npm run register-kernel` (npm install runs it too)", required: true };
+}
+
+/** Chromium for PDF handouts: $CHROMIUM, then the usual command names. */
+export function findChromium(): string | null {
+  const names = [process.env.CHROMIUM, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"].filter((n): n is string => !!n);
+  for (const name of names) {
+    const r = spawnSync(name, ["--version"], { encoding: "utf8" });
+    if (r.status === 0) return name;
+  }
+  return null;
+}
+
+export function checkChromium(): Check {
+  const chromium = findChromium();
+  let detail = "not found (tried $CHROMIUM, chromium, chromium-browser, google-chrome)";
+  if (chromium) detail = `${chromium}: ${spawnSync(chromium, ["--version"], { encoding: "utf8" }).stdout.trim()}`;
+  return {
+    name: "Chromium (PDF handouts only)",
+    ok: chromium !== null,
+    detail,
+    fix: "Debian: `sudo apt-get install chromium`; elsewhere install Chrome/Chromium and set CHROMIUM=/path/to/it",
+    required: false,
+  };
+}
+
+export function allChecks(): Check[] {
+  return [checkNode(), checkJupyter(), checkKernel(), checkChromium()];
+}
+
+/** Prints what is missing and how to fix it, then exits 1, for scripts that need these pieces. */
+export function requireChecks(script: string, checks: Check[]): void {
+  const missing = checks.filter((c) => !c.ok);
+  if (missing.length === 0) return;
+  console.error(`${script} cannot run: ${missing.length} missing piece${missing.length > 1 ? "s" : ""}.`);
+  for (const c of missing) console.error(`  ✗ ${c.name}: ${c.detail}\n    fix: ${c.fix}`);
+  console.error("Run `npm run doctor` to check everything.");
+  process.exit(1);
+}
