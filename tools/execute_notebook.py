@@ -8,8 +8,10 @@ JSON line on stdout: {"status": "ok"|"error", "cells": n, "seconds": s,
 A failing cell stops the notebook; its outputs so far are still written, so the
 lecturer can open the executed copy and see where it stopped.
 """
+import base64
 import json
 import os
+import re
 import sys
 import time
 
@@ -28,6 +30,48 @@ def stderr_outputs(nb):
             elif out.get("output_type") == "stream" and out.get("name") == "stderr":
                 found.append((i, out.get("text", "")))
     return found
+
+
+# The handout template. nbconvert's lab template passes SVG outputs through its HTML sanitizer, which (in
+# nbconvert 6) strips every SVG element but text: charts would vanish from the
+# handouts. This template embeds the SVG as it is when it carries no script, and
+# otherwise as an <img> data URI, where a browser runs no script either.
+SVG_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{% block data_svg scoped -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+{{ output.data['image/svg+xml'] | svg_markup }}
+</div>
+{%- endblock data_svg %}
+{# Handouts are read offline: no scripts fetched from the network (widgets, require.js, MathJax). #}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{% block extra_css %}
+<style>
+  /* long code lines wrap instead of being cut off at the page edge */
+  .jp-InputArea-editor pre, .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .jp-RenderedSVG svg { max-width: 100%; height: auto; }
+</style>
+{% endblock extra_css %}
+"""
+
+
+def svg_markup(svg):
+    if re.search(r"<script|\son\w+\s*=|javascript:", svg, re.IGNORECASE):
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return f'<img src="data:image/svg+xml;base64,{data}">'
+    return svg
+
+
+def export_html(nb):
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(extra_loaders=[DictLoader({"handout.html.j2": SVG_TEMPLATE})],
+                            template_file="handout.html.j2")
+    exporter.register_filter("svg_markup", svg_markup)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
 
 
 def main(argv):
@@ -69,9 +113,7 @@ def main(argv):
     nbformat.write(nb, executed)
     result["ipynb"] = executed
     if "--no-html" not in argv:
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        body = export_html(nb)
         html = os.path.join(out_dir, name + ".html")
         with open(html, "w", encoding="utf-8") as f:
             f.write(body)

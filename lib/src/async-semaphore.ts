@@ -47,7 +47,7 @@ export class AsyncSemaphore {
    * while waiting, leaves the line and rejects with `signal.reason` (no permit taken).
    */
   acquire(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#value > 0 && this.#line.length === 0) {
       this.#value--;
       return Promise.resolve();

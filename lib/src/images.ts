@@ -5,7 +5,7 @@ import * as jpeg from "jpeg-js";
 export type GeneratedImageFormat = "png" | "jpeg";
 
 /** Largest side, in pixels, of a generated image (a 2048² RGBA buffer is 16 MiB). */
-export const MAX_IMAGE_SIZE = 2048;
+export const GENERATED_IMAGE_MAX_SIZE = 2048;
 
 /**
  * The RGBA pixels of the deterministic test picture of side `size`: a red/blue
@@ -40,7 +40,7 @@ export function imagePixels(size: number): Buffer {
 }
 
 /**
- * Encodes the test picture of side `size` (1..{@link MAX_IMAGE_SIZE}) as PNG or
+ * Encodes the test picture of side `size` (1..{@link GENERATED_IMAGE_MAX_SIZE}) as PNG or
  * baseline JPEG (quality 85), in pure JavaScript. The bytes depend only on the
  * arguments, so tests and notebooks can compare downloads.
  *
@@ -72,7 +72,7 @@ export function imageContentType(format: GeneratedImageFormat): string {
 }
 
 function checkImageSize(size: number): void {
-  if (!Number.isInteger(size) || size < 1 || size > MAX_IMAGE_SIZE) {
-    throw new RangeError(`size must be an integer from 1 to ${MAX_IMAGE_SIZE}, got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size > GENERATED_IMAGE_MAX_SIZE) {
+    throw new RangeError(`size must be an integer from 1 to ${GENERATED_IMAGE_MAX_SIZE}, got ${size}`);
   }
 }

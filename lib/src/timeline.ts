@@ -78,6 +78,36 @@ export class Timeline {
     }
   }
 
+  /**
+   * Starts a span now and returns the function that ends it, for work that
+   * does not fit in one callback (a request that starts in one event handler
+   * and finishes in another).
+   *
+   * @example
+   * ```ts
+   * const tl = new Timeline();
+   * const end = tl.begin("waiting for the lock", { kind: "waiting" });
+   * // ... later, anywhere:
+   * end(); // records and returns the span
+   * ```
+   */
+  begin(label: string, opts: { lane?: string; kind?: SpanKind } = {}): () => Span {
+    const start = now();
+    const lane = opts.lane ?? currentLane();
+    let span: Span | null = null;
+    return () => {
+      if (span) return span; // ending twice records once
+      span = { label, lane, start, end: now(), kind: opts.kind ?? "running" };
+      this.add(span);
+      return span;
+    };
+  }
+
+  /** Lane names in order of their first span's start. */
+  lanes(): string[] {
+    return [...new Set(this.spans().map((s) => s.lane))];
+  }
+
   /** The spans with times relative to `origin`, sorted by start. */
   spans(): Span[] {
     return this.#spans

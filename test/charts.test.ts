@@ -1,0 +1,174 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  Timeline, barChart, chartBundle, distributionChart, saveChart, scalingChart, show, textTable, timelineChart,
+  type Chart,
+} from "concurrency-lab";
+
+type Output = { data: Record<string, unknown>; transient: { display_id?: string }; update: boolean };
+
+/**
+ * Runs `fn` as if inside a tslab kernel: the lib's display bridge looks for
+ * tslab's jupyter module in the require cache, so a stand-in there records
+ * what a kernel would receive.
+ */
+async function withFakeKernel(fn: () => unknown): Promise<Output[]> {
+  const outputs: Output[] = [];
+  const fakePath = join(tmpdir(), "fake-kernel", "node_modules", "tslab", "dist", "jupyter.js");
+  const lastWriteDisplayData = (d: Omit<Output, "update">, update: boolean) => void outputs.push({ ...d, update });
+  require.cache[fakePath] = { exports: { lastWriteDisplayData } } as unknown as NodeJS.Module;
+  try {
+    await fn();
+  } finally {
+    delete require.cache[fakePath];
+  }
+  return outputs;
+}
+
+/** Counts the drawn items of each mark type in a vega SVG, e.g. { rect: 3, text: 3, rule: 1 }. */
+function marksIn(svg: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const m of svg.matchAll(/<g class="mark-(\w+) role-mark [^"]*"[^>]*>(.*?)<\/g>/gs)) {
+    counts[m[1]] = (counts[m[1]] ?? 0) + (m[2].match(/<(path|line|text)\b/g) ?? []).length;
+  }
+  return counts;
+}
+
+const VL = "application/vnd.vegalite.v5+json";
+const renderMs: Record<string, number> = {};
+
+async function bundleOf(name: string, chart: Chart) {
+  const { bundle, svgMs } = await chartBundle(chart);
+  renderMs[name] = svgMs;
+  assert.equal(Object.keys(bundle).sort(), [VL, "image/svg+xml", "text/plain"].sort());
+  const spec = bundle[VL] as { $schema: string; title: string; width: number };
+  assert.is(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+  assert.ok(spec.title && spec.width <= 700, "titled and notebook-wide");
+  const svg = bundle["image/svg+xml"] as string;
+  assert.ok(svg.startsWith("<svg"), "an SVG document");
+  return { svg, text: bundle["text/plain"] as string, marks: marksIn(svg) };
+}
+
+const emptyIs = (arg: string) => (e: unknown) => e instanceof RangeError && String(e).includes(arg);
+
+test("barChart: one labelled bar per strategy", async () => {
+  const { svg, text, marks } = await bundleOf("bar", barChart([{ label: "sequential", value: 4.1 }, { label: "threads", value: 1.05 }], { title: "Downloads" }));
+  assert.is(marks.rect, 2);
+  assert.ok(svg.includes("4.10 s") && svg.includes("1.05 s"), "bars carry their seconds");
+  assert.ok(svg.includes("time (seconds)"), "axis title with unit");
+  assert.match(text, /Downloads\nlabel\s+value\nsequential\s+4\.10 s/);
+});
+
+test("barChart: measured vs published series and a floor rule", async () => {
+  const chart = barChart(
+    [
+      { label: "sequential", value: 4.1, series: "measured" },
+      { label: "sequential", value: 3.9, series: "published" },
+      { label: "threads", value: 1.1, series: "measured" },
+    ],
+    { rules: [{ label: "floor", value: 1 }], unit: "s" },
+  );
+  const { svg, text, marks } = await bundleOf("bar (grouped + rule)", chart);
+  assert.is(marks.rect, 3);
+  assert.is(marks.rule, 1);
+  assert.ok(svg.includes("published") && svg.includes("floor"), "legend and rule label drawn");
+  assert.match(text, /published\s+3\.90 s/);
+  assert.match(text, /floor: 1 s/);
+});
+
+test("timelineChart: one bar per span, one row per lane, fixed kind colours", async () => {
+  const tl = new Timeline(1000);
+  tl.add(
+    { label: "compute", lane: "thread 1", start: 1010, end: 1100, kind: "running" },
+    { label: "fetch", lane: "pid 42", start: 1000, end: 1080, kind: "io" },
+    { label: "wait", lane: "main", start: 1000, end: 1100, kind: "waiting" },
+  );
+  const { svg, text, marks } = await bundleOf("timeline", timelineChart(tl, { title: "Three lanes" }));
+  assert.is(marks.rect, 3);
+  for (const colour of ["#4c78a8", "#54a24b", "#f58518"]) assert.ok(svg.includes(colour), `kind colour ${colour}`);
+  assert.ok(svg.includes("time since start (ms)"));
+  assert.match(text, /main\s+wait\s+waiting\s+0\s+100\s+100/);
+  // A plain span array starts at its earliest span.
+  const spec = timelineChart([{ label: "x", lane: "main", start: 5000, end: 5020, kind: "running" }]) as { data: { values: { start: number }[] } };
+  assert.is(spec.data.values[0].start, 0);
+});
+
+test("scalingChart: measured line, ideal line and a rule at the core count", async () => {
+  const points = [1, 2, 4].map((w) => ({ workers: w, speedup: Math.min(w, 2) * 0.95 }));
+  const { svg, text, marks } = await bundleOf("scaling", scalingChart(points, { cores: 2 }));
+  assert.is(marks.line, 2, "ideal + measured");
+  assert.is(marks.rule, 1);
+  assert.ok(svg.includes("2 cores") && svg.includes("ideal"));
+  assert.match(text, /measured\s+4\s+1\.9/);
+});
+
+test("distributionChart: histogram with the expected value marked", async () => {
+  const values = [200000, 187342, 200000, 164003, 199998, 200000];
+  const { svg, text, marks } = await bundleOf("distribution", distributionChart(values, { expected: 200000, valueTitle: "final counter" }));
+  assert.ok(marks.rect >= 3, `bins drawn: ${marks.rect}`);
+  assert.is(marks.rule, 1);
+  assert.ok(svg.includes("expected 200000") && svg.includes("final counter"));
+  assert.match(text, /runs at expected\s+3 of 6/);
+  // All runs equal: still a drawable histogram.
+  assert.is((await bundleOf("distribution (one value)", distributionChart([5, 5, 5], { expected: 5 }))).marks.rule, 1);
+});
+
+test("charts reject empty or non-numeric data, naming the argument", () => {
+  assert.throws(() => barChart([]), emptyIs("data"));
+  assert.throws(() => timelineChart([]), emptyIs("spans"));
+  assert.throws(() => timelineChart(new Timeline()), emptyIs("spans"));
+  assert.throws(() => scalingChart([]), emptyIs("points"));
+  assert.throws(() => distributionChart([]), emptyIs("values"));
+  assert.throws(() => barChart([{ label: "a", value: NaN }]), (e: unknown) => e instanceof TypeError && /data\[0\]\.value/.test(String(e)));
+  assert.throws(() => scalingChart([{ workers: 0, speedup: 1 }]), (e: unknown) => e instanceof RangeError && /workers/.test(String(e)));
+  assert.throws(() => distributionChart([1, 2], { expected: NaN }), (e: unknown) => e instanceof TypeError && /expected/.test(String(e)));
+});
+
+test("show: one output with three representations in a kernel, text outside", async () => {
+  const chart = barChart([{ label: "threads", value: 1.2 }]);
+  const outputs = await withFakeKernel(() => show(chart));
+  assert.is(outputs.length, 1, "exactly one output");
+  assert.equal(Object.keys(outputs[0].data).sort(), [VL, "image/svg+xml", "text/plain"].sort());
+
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void printed.push(args.join(" "));
+  try {
+    await show(chart, { summary: "threads took 1.2 s" });
+  } finally {
+    console.log = log;
+  }
+  assert.equal(printed, ["Time per strategy\nthreads took 1.2 s"]);
+  await show({} as Chart).then(() => assert.unreachable("an empty spec has nothing to draw"), () => undefined);
+});
+
+test("saveChart writes SVG or the JSON spec", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "charts-"));
+  try {
+    const chart = barChart([{ label: "threads", value: 1.2 }]);
+    await saveChart(chart, join(dir, "c.svg"));
+    assert.is(marksIn(readFileSync(join(dir, "c.svg"), "utf8")).rect, 1);
+    await saveChart(chart, join(dir, "c.json"));
+    assert.is(JSON.parse(readFileSync(join(dir, "c.json"), "utf8")).$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+    await saveChart(chart, join(dir, "c.png")).then(
+      () => assert.unreachable("png is not supported"),
+      (e) => assert.ok(e instanceof RangeError && /path/.test(String(e))),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("textTable aligns columns and right-aligns numbers", () => {
+  assert.is(textTable([{ a: "x", n: 1.23456 }, { a: "long", n: 10 }]), "a         n\nx     1.235\nlong     10");
+  assert.is(textTable([]), "(no rows)");
+});
+
+test("report SVG render times", () => {
+  console.log("  SVG render ms: " + Object.entries(renderMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", "));
+});
+
+test.run();
