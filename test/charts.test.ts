@@ -62,6 +62,14 @@ test("barChart: one labelled bar per strategy", async () => {
   assert.match(text, /Downloads\nlabel\s+value\nsequential\s+4\.10 s/);
 });
 
+test("barChart: microseconds for per-operation costs", async () => {
+  const { svg, text } = await bundleOf("bar (µs)", barChart([{ label: "promise hop", value: 0.126 }, { label: "worker round trip", value: 46.3 }], { unit: "µs" }));
+  assert.ok(svg.includes("0.126 µs") && svg.includes("46.3 µs"), "bars carry their microseconds");
+  assert.ok(svg.includes("time (microseconds)"), "axis title names microseconds");
+  assert.match(text, /worker round trip\s+46\.3 µs/);
+  assert.throws(() => barChart([{ label: "x", value: 1 }], { unit: "ns" as "µs" }), (e: unknown) => e instanceof RangeError && String(e).includes("opts.unit"));
+});
+
 test("barChart: measured vs published series and a floor rule", async () => {
   const chart = barChart(
     [

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -50,12 +50,17 @@ async function rejects(fn: () => Promise<unknown>, pattern: RegExp): Promise<voi
   assert.match(outcome!.message, pattern);
 }
 
+/** True while `pid` runs. A zombie (exited, not yet reaped by an orphan-adopting init) counts as gone. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true; // no /proc (not Linux): kill(pid, 0) is all we can tell
   }
 }
 
@@ -273,13 +278,24 @@ test("the server process exits when its parent is killed", async () => {
   writeFileSync(
     script,
     `const { startSlowServer } = require(${JSON.stringify(require.resolve("concurrency-lab"))});
-     startSlowServer({ delayMs: 0 }).then((s) => console.log(s.pid));`,
+     startSlowServer({ delayMs: 0 }).then((s) => console.log("server pid " + s.pid));`,
   );
   const parent = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
-  const serverPid = await new Promise<number>((resolve) => parent.stdout.once("data", (d) => resolve(Number(String(d)))));
-  assert.ok(alive(serverPid));
-  parent.kill("SIGKILL"); // like a notebook kernel restart
-  assert.ok(await waitUntil(() => !alive(serverPid), 3000), "server child outlived its parent");
+  try {
+    let out = "";
+    const serverPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.on("data", (d) => {
+        const m = (out += String(d)).match(/server pid (\d+)/);
+        if (m) resolve(Number(m[1]));
+      });
+      parent.once("exit", () => reject(new Error(`parent exited early; its output: ${out}`)));
+    });
+    assert.ok(alive(serverPid), `server child ${serverPid} should be running`);
+    parent.kill("SIGKILL"); // like a notebook kernel restart
+    assert.ok(await waitUntil(() => !alive(serverPid), 3000), "server child outlived its parent");
+  } finally {
+    parent.kill("SIGKILL");
+  }
 });
 
 test.run();

@@ -58,8 +58,8 @@ export interface BarDatum {
 /** Options of {@link barChart}. */
 export interface BarChartOptions {
   title?: string;
-  /** Unit of `value`; default seconds. */
-  unit?: "s" | "ms";
+  /** Unit of `value`; default seconds ("µs" for per-operation costs such as a message round trip). */
+  unit?: "s" | "ms" | "µs";
   /** Axis title of the values (the unit is appended); default "time". */
   valueTitle?: string;
   /** Axis title of the labels; default "strategy". */
@@ -88,7 +88,7 @@ export interface BarChartOptions {
 export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
   checkNonEmpty("data", data);
   const unit = opts.unit ?? "s";
-  if (unit !== "s" && unit !== "ms") throw new RangeError(`opts.unit must be "s" or "ms", got ${String(unit)}`);
+  if (unit !== "s" && unit !== "ms" && unit !== "µs") throw new RangeError(`opts.unit must be "s", "ms" or "µs", got ${String(unit)}`);
   const rules = opts.rules ?? [];
   const grouped = data.some((d) => d.series !== undefined);
   const values = data.map((d, i) => {
@@ -99,7 +99,8 @@ export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
   rules.forEach((r, i) => checkFinite(`opts.rules[${i}].value`, r.value));
   // Room on the right for the value labels past the longest bar.
   const domainMax = Math.max(0, ...values.map((v) => v.value), ...rules.map((r) => r.value)) * 1.18 || 1;
-  const valueAxis = `${opts.valueTitle ?? "time"} (${unit === "s" ? "seconds" : "milliseconds"})`;
+  const unitName = { s: "seconds", ms: "milliseconds", "µs": "microseconds" }[unit];
+  const valueAxis = `${opts.valueTitle ?? "time"} (${unitName})`;
   const columns = grouped ? ["label", "series", "value"] : ["label", "value"];
 
   return {

@@ -61,7 +61,7 @@ export interface SlowServerRecord {
   end: number;
   /** The worker slot (1..workers) that served it; null if none did. */
   worker: number | null;
-  /** Time spent waiting in the queue: `start - arrival`, or `end - arrival` when never served. */
+  /** Time spent waiting in the queue: `start - arrival`; `end - arrival` for a client that left the queue; 0 if refused. */
   queueWait: number;
   /** The status code sent; 0 when the client left before any response. */
   status: number;
@@ -140,7 +140,9 @@ export function createSlowServer(config: SlowServerConfig, onRecord: (r: SlowSer
     p.record.end = now();
     p.record.status = status;
     p.record.outcome = outcome;
-    p.record.queueWait = (p.record.start ?? p.record.end) - p.record.arrival;
+    // Refused requests never queued; a client that left the queue waited until it left.
+    const leftQueueAt = p.record.start ?? (outcome === "client-gone" ? p.record.end : p.record.arrival);
+    p.record.queueWait = leftQueueAt - p.record.arrival;
     outcomes[outcome]++;
     records.push(p.record);
     onRecord(p.record);

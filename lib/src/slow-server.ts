@@ -116,8 +116,8 @@ function waitForListening(child: ChildProcess, config: SlowServerConfig): Promis
         const where = `${config.host}:${config.port}`;
         reject(
           msg.code === "EADDRINUSE"
-            ? new Error(`slow server: port ${config.port} is already in use on ${config.host}`)
-            : new Error(`slow server: cannot listen on ${where}: ${msg.message}`),
+            ? new Error(`slow server cannot start: port ${config.port} is already in use on ${config.host}`)
+            : new Error(`slow server cannot listen on ${where}: ${msg.message}`),
         );
       }
     };
@@ -148,6 +148,8 @@ class ChildSlowServer implements SlowServer {
   #nextId = 1;
   #waiting = new Map<number, { resolve: (data: unknown) => void; reject: (err: Error) => void }>();
   #closed: Promise<void> | undefined;
+  /** Settles on 'close': the child has exited and its IPC handle is released. */
+  #gone: Promise<void>;
 
   constructor(
     child: ChildProcess,
@@ -157,6 +159,7 @@ class ChildSlowServer implements SlowServer {
   ) {
     this.#child = child;
     this.pid = child.pid!;
+    this.#gone = new Promise((resolve) => child.once("close", () => resolve()));
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     child.on("message", (msg: ChildMessage) => {
       if (msg.type === "reply") {
@@ -198,10 +201,9 @@ class ChildSlowServer implements SlowServer {
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
       const child = this.#child;
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       // Closing the channel is the child's signal to exit; SIGKILL if it has not within 2 s.
       const killer = setTimeout(() => child.kill("SIGKILL"), 2000).unref();
-      child.once("exit", () => {
+      this.#gone.then(() => {
         clearTimeout(killer);
         resolve();
       });

@@ -1,0 +1,68 @@
+/**
+ * `npm run slow-server -- --workers 3 --delay 1000 --port 8000`
+ *
+ * Runs the lecture's slow web API outside a notebook (for curl, a browser or
+ * a Python client) and logs one line per finished request. Ctrl-C stops it.
+ */
+import { parseArgs } from "node:util";
+import { startSlowServer, type SlowServerRecord } from "../slow-server";
+
+const USAGE = `usage: npm run slow-server -- [--workers N] [--delay MS] [--port P] [--host H] [--queue-limit N]
+
+  --workers N      requests served at once (gunicorn -w N)          default 3
+  --delay MS       how long each request holds its worker            default 1000
+  --port P         TCP port, 0 for any free one                      default 8000
+  --host H         address to bind (loopback keeps it off the network) default 127.0.0.1
+  --queue-limit N  requests that may wait; one more gets 503         default 1000`;
+
+function integerFlag(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new RangeError(`--${name} must be a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function logLine(r: SlowServerRecord): string {
+  const t = (ms: number) => `${ms.toFixed(0).padStart(5)} ms`;
+  const worker = r.worker === null ? "  -" : `w${r.worker}`.padStart(3);
+  const served = r.start === null ? "        " : t(r.end - r.start);
+  return `#${String(r.id).padEnd(4)} ${r.method} ${r.path.padEnd(20)} ${String(r.status || "---")} ${worker}  queued ${t(r.queueWait)}  took ${served}  ${r.outcome}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      workers: { type: "string" },
+      delay: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "queue-limit": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const workers = integerFlag("workers", values.workers, 3);
+  const delayMs = integerFlag("delay", values.delay, 1000);
+  const server = await startSlowServer({
+    workers,
+    delayMs,
+    port: integerFlag("port", values.port, 8000),
+    host: values.host ?? "127.0.0.1",
+    queueLimit: integerFlag("queue-limit", values["queue-limit"], 1000),
+    onRequest: (r) => console.log(logLine(r)),
+  });
+  console.log(`slow server on ${server.url}  (${workers} workers, ${delayMs} ms per request; Ctrl-C stops it)`);
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((err: Error & { code?: string }) => {
+  const badArguments = err instanceof RangeError || err.code?.startsWith("ERR_PARSE_ARGS") === true;
+  console.error(`${err.message}${badArguments ? `\n\n${USAGE}` : ""}`);
+  process.exit(1);
+});
