@@ -298,4 +298,24 @@ test("the server process exits when its parent is killed", async () => {
   }
 });
 
+test("the CLI prints its URL, logs one line per request and exits cleanly on SIGINT", async () => {
+  const cli = spawn(process.execPath, [require.resolve("concurrency-lab/dist/cli/slow-server"), "--port", "0", "--delay", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  try {
+    let out = "";
+    cli.stdout.on("data", (d) => (out += String(d)));
+    assert.ok(await waitUntil(() => /http:\/\/127\.0\.0\.1:\d+/.test(out), 5000), `no URL printed: ${out}`);
+    const url = out.match(/http:\/\/127\.0\.0\.1:\d+/)![0];
+    await get(`${url}/status/404`);
+    assert.ok(await waitUntil(() => /GET \/status\/404\s+404/.test(out), 2000), `no log line: ${out}`);
+    const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
+    cli.kill("SIGINT");
+    assert.is(await exited, 0);
+    await rejects(() => get(url), /fetch failed/); // its server process is gone too
+  } finally {
+    cli.kill("SIGKILL");
+  }
+});
+
 test.run();

@@ -59,13 +59,34 @@ export interface ComparisonOptions {
   onTaskDone?: (kind: ComparisonKind) => void;
 }
 
-/** The document's sizes: 4 I/O tasks of 1 s, 4 CPU tasks of sum of squares below 10**6. */
+/**
+ * The document's sizes: 4 I/O tasks of 1 s, 4 CPU tasks of sum of squares below 10**6.
+ *
+ * @example
+ * ```ts
+ * await runComparison({ ...COMPARISON_DEFAULTS, ioMs: 200 }); // the document's run with shorter waits
+ * ```
+ */
 export const COMPARISON_DEFAULTS = { ioTasks: 4, ioMs: 1000, cpuTasks: 4, cpuN: 1_000_000 } as const;
 
-/** Upper bound for `workers`, and for the default of one worker per task: each is a thread or a process. */
+/**
+ * Upper bound for `workers`, and for the default of one worker per task: each is a thread or a process.
+ *
+ * @example
+ * ```ts
+ * await measureThreadsIo({ tasks: 100, ms: 100 }); // runs on MAX_COMPARISON_WORKERS (64) threads
+ * ```
+ */
 export const MAX_COMPARISON_WORKERS = 64;
 
-/** Allowed [min, max] of each numeric option; the CLI and the measure functions check the same ranges. */
+/**
+ * Allowed [min, max] of each numeric option; the CLI and the measure functions check the same ranges.
+ *
+ * @example
+ * ```ts
+ * const [min, max] = COMPARISON_LIMITS.workers; // [1, 64]
+ * ```
+ */
 export const COMPARISON_LIMITS = {
   ioTasks: [1, 10_000],
   ioMs: [0, 60_000],
@@ -293,7 +314,16 @@ export async function runComparison(
   return results;
 }
 
-/** Total number of tasks `runComparison(opts)` runs: the `total` of a progress bar. */
+/**
+ * Total number of tasks `runComparison(opts)` runs: the `total` of a progress bar.
+ *
+ * @example
+ * ```ts
+ * const bar = progress(comparisonTaskCount(), "comparison"); // 16 for the document's sizes
+ * await runComparison({ onTaskDone: () => bar.tick() });
+ * bar.done();
+ * ```
+ */
 export function comparisonTaskCount(opts: ComparisonOptions = {}): number {
   const o = resolveComparison(opts);
   return 2 * o.ioTasks + 2 * o.cpuTasks;
@@ -329,7 +359,14 @@ export function formatComparisonLine(r: ComparisonResult): string {
   return `[${name}] ${kind} x${r.tasks} (${r.taskDescription}), ${who}: ${(r.wallMs / 1000).toFixed(4)} s`;
 }
 
-/** One-line description of the machine for the header: Node version and core count. */
+/**
+ * One-line description of the machine for the header: Node version and core count.
+ *
+ * @example
+ * ```ts
+ * comparisonHeader(); // "--- Concurrency comparison (Node.js v20.20.2, 2 cores) ---"
+ * ```
+ */
 export function comparisonHeader(): string {
   return `--- Concurrency comparison (Node.js ${process.version}, ${os.availableParallelism()} cores) ---`;
 }

@@ -66,7 +66,14 @@ export function generateImage(size: number, format: GeneratedImageFormat): Buffe
   }
 }
 
-/** The MIME type to send with a generated image. */
+/**
+ * The MIME type to send with a generated image.
+ *
+ * @example
+ * ```ts
+ * imageContentType("jpeg"); // "image/jpeg"
+ * ```
+ */
 export function imageContentType(format: GeneratedImageFormat): string {
   return format === "png" ? "image/png" : "image/jpeg";
 }

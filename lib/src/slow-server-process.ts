@@ -122,8 +122,15 @@ class BadRequest {
 const SLOW_TEXT = "This is a slow web api\n"; // the lecture's app body
 
 /**
- * Creates (does not start) the slow HTTP server. The child process calls this;
- * it is exported for the child only; notebooks use {@link startSlowServer}.
+ * Creates (does not start) the slow HTTP server in the calling process. The
+ * child process calls this; notebooks use {@link startSlowServer}, which keeps
+ * the server out of the notebook's event loop.
+ *
+ * @example
+ * ```ts
+ * const slow = createSlowServer({ workers: 3, delayMs: 1000, port: 8000, host: "127.0.0.1", queueLimit: 1000, streamRecords: false });
+ * slow.server.listen(8000, "127.0.0.1");
+ * ```
  */
 export function createSlowServer(config: SlowServerConfig, onRecord: (r: SlowServerRecord) => void = () => {}) {
   const freeSlots: number[] = Array.from({ length: config.workers }, (_, i) => i + 1);
@@ -136,8 +143,8 @@ export function createSlowServer(config: SlowServerConfig, onRecord: (r: SlowSer
 
   const busy = () => config.workers - freeSlots.length;
 
-  function finish(p: Pending, status: number, outcome: SlowServerOutcome): void {
-    p.record.end = now();
+  function finish(p: Pending, status: number, outcome: SlowServerOutcome, end = now()): void {
+    p.record.end = end;
     p.record.status = status;
     p.record.outcome = outcome;
     // Refused requests never queued; a client that left the queue waited until it left.
@@ -182,8 +189,9 @@ export function createSlowServer(config: SlowServerConfig, onRecord: (r: SlowSer
         "x-worker": String(slot),
         "x-request-id": String(record.id),
       });
+      const sentAt = now(); // read before sending, so a client can never see the body before this time
       res.end(body);
-      finish(p, p.job.status, "served");
+      finish(p, p.job.status, "served", sentAt);
       release(slot); // a sync worker is free as soon as it has written the response
     }, remaining);
   }

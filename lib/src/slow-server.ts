@@ -148,7 +148,7 @@ class ChildSlowServer implements SlowServer {
   #nextId = 1;
   #waiting = new Map<number, { resolve: (data: unknown) => void; reject: (err: Error) => void }>();
   #closed: Promise<void> | undefined;
-  /** Settles on 'close': the child has exited and its IPC handle is released. */
+  /** Settles when the child process has exited. */
   #gone: Promise<void>;
 
   constructor(
@@ -159,7 +159,7 @@ class ChildSlowServer implements SlowServer {
   ) {
     this.#child = child;
     this.pid = child.pid!;
-    this.#gone = new Promise((resolve) => child.once("close", () => resolve()));
+    this.#gone = new Promise((resolve) => child.once("exit", () => resolve()));
     this.url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
     child.on("message", (msg: ChildMessage) => {
       if (msg.type === "reply") {
