@@ -54,6 +54,19 @@ test("prints a header and the four timing lines in the document's order", async 
   }
 });
 
+test("with the document's sizes (no options) the four lines arrive in under 30 s (issue 10)", async () => {
+  const t0 = Date.now();
+  const r = await compare();
+  const seconds = (Date.now() - t0) / 1000;
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n").slice(1);
+  assert.is(lines.length, 4, r.stdout);
+  assert.ok(lines.every((line) => LINE.test(line)), r.stdout);
+  assert.match(lines[0], /I\/O x4 \(wait 1000 ms\), 4 threads/);
+  assert.match(lines[2], /CPU x4 \(sumOfSquares\(1,000,000\)\), 4 processes/);
+  assert.ok(seconds < 30, `took ${seconds.toFixed(1)} s`);
+});
+
 test("without a terminal, no progress escape codes reach stdout; in a terminal, a progress line is drawn", async () => {
   const piped = await compare("--io-tasks", "1", "--io-ms", "0", "--cpu-tasks", "1", "--cpu-n", "1000", "--workers", "1");
   assert.is(piped.code, 0, piped.stderr);

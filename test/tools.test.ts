@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { repoRoot } from "../tools/env";
 import { kernelSpec } from "../tools/register-kernel";
-import { cellsWithOutputs, listNotebooks } from "../tools/notebooks";
+import { cellsWithOutputs, executeNotebook, listNotebooks } from "../tools/notebooks";
+import { checkJupyter } from "../tools/prereqs";
 
 const node = process.execPath;
 const built = (f: string) => join(repoRoot, "build", "tools", f);
@@ -61,6 +62,21 @@ test("committed notebooks carry no outputs or execution counts, and use the tsla
     const meta = JSON.parse(readFileSync(nb, "utf8")).metadata;
     assert.is(meta.kernelspec?.name, "tslab", `${nb}: kernelspec`);
   }
+});
+
+test("a failing cell stops the notebook and is reported with its number and error text", async () => {
+  const jupyter = checkJupyter();
+  assert.ok(jupyter.ok, jupyter.detail);
+  const dir = mkdtempSync(join(tmpdir(), "cl-fail-"));
+  const text = '// %% [markdown]\n// # t\n\n// %%\nconsole.log("fine");\n\n// %%\nthrow new RangeError("boom here");\n\n// %%\nconsole.log("never");\n';
+  writeFileSync(join(dir, "fail.ts"), text);
+  spawnSync("python3", [join(repoRoot, "tools", "notebook_text.py"), "to-ipynb", join(dir, "fail.ts"), join(dir, "fail.ipynb")]);
+  const r = await executeNotebook(jupyter.python!, join(dir, "fail.ipynb"), dir, { html: false });
+  assert.is(r.status, "error");
+  assert.is(r.cell, 3);
+  assert.match(r.error ?? "", /RangeError: boom here/);
+  const executed = JSON.parse(readFileSync(join(dir, "fail.ipynb"), "utf8"));
+  assert.equal(executed.cells[3].outputs, [], "the cell after the failure must not run");
 });
 
 test.run();
