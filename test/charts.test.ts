@@ -7,26 +7,7 @@ import {
   Timeline, barChart, chartBundle, distributionChart, saveChart, scalingChart, show, textTable, timelineChart,
   type Chart,
 } from "concurrency-lab";
-
-type Output = { data: Record<string, unknown>; transient: { display_id?: string }; update: boolean };
-
-/**
- * Runs `fn` as if inside a tslab kernel: the lib's display bridge looks for
- * tslab's jupyter module in the require cache, so a stand-in there records
- * what a kernel would receive.
- */
-async function withFakeKernel(fn: () => unknown): Promise<Output[]> {
-  const outputs: Output[] = [];
-  const fakePath = join(tmpdir(), "fake-kernel", "node_modules", "tslab", "dist", "jupyter.js");
-  const lastWriteDisplayData = (d: Omit<Output, "update">, update: boolean) => void outputs.push({ ...d, update });
-  require.cache[fakePath] = { exports: { lastWriteDisplayData } } as unknown as NodeJS.Module;
-  try {
-    await fn();
-  } finally {
-    delete require.cache[fakePath];
-  }
-  return outputs;
-}
+import { withFakeKernel } from "./fake-kernel";
 
 /** Counts the drawn items of each mark type in a vega SVG, e.g. { rect: 3, text: 3, rule: 1 }. */
 function marksIn(svg: string): Record<string, number> {

@@ -3,22 +3,7 @@ import * as assert from "uvu/assert";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { progress, sleep } from "concurrency-lab";
-
-type Output = { data: Record<string, unknown>; transient: { display_id?: string }; update: boolean };
-
-/** Runs `fn` as if inside a tslab kernel (see charts.test.ts): records what the kernel would receive. */
-async function withFakeKernel(fn: () => unknown): Promise<Output[]> {
-  const outputs: Output[] = [];
-  const fakePath = join(tmpdir(), "fake-kernel", "node_modules", "tslab", "dist", "jupyter.js");
-  const lastWriteDisplayData = (d: Omit<Output, "update">, update: boolean) => void outputs.push({ ...d, update });
-  require.cache[fakePath] = { exports: { lastWriteDisplayData } } as unknown as NodeJS.Module;
-  try {
-    await fn();
-  } finally {
-    delete require.cache[fakePath];
-  }
-  return outputs;
-}
+import { withFakeKernel } from "./fake-kernel";
 
 test("in a kernel, progress updates one output in place, throttled", async () => {
   const outputs = await withFakeKernel(async () => {
