@@ -1,7 +1,5 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { progress, sleep } from "concurrency-lab";
 import { withFakeKernel } from "./fake-kernel";
 
