@@ -85,6 +85,15 @@ test("timelineChart: one bar per span, one row per lane, fixed kind colours", as
   assert.is(spec.data.values[0].start, 0);
 });
 
+test("timelineChart: lanes asked for come first, in that order; the rest follow", () => {
+  const spans = ["server 1", "main", "thread 2", "server 0"].map((lane, i) => ({ label: lane, lane, start: i, end: i + 1, kind: "running" }));
+  const spec = timelineChart(spans, { lanes: ["thread 2", "server 0", "not there"], laneTitle: "who" }) as {
+    encoding: { y: { sort: string[]; title: string } };
+  };
+  assert.equal(spec.encoding.y.sort, ["thread 2", "server 0", "main", "server 1"]);
+  assert.is(spec.encoding.y.title, "who");
+});
+
 test("scalingChart: measured line, ideal line and a rule at the core count", async () => {
   const points = [1, 2, 4].map((w) => ({ workers: w, speedup: Math.min(w, 2) * 0.95 }));
   const { svg, text, marks } = await bundleOf("scaling", scalingChart(points, { cores: 2 }));

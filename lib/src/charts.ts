@@ -165,6 +165,10 @@ export interface TimelineChartOptions {
   /** Time unit of the axis; default milliseconds. */
   unit?: "ms" | "s";
   width?: number;
+  /** Lanes from top to bottom; lanes not listed follow in order of first activity. Default: "main" first. */
+  lanes?: string[];
+  /** Title of the lane axis; default "thread / process". */
+  laneTitle?: string;
 }
 
 /**
@@ -205,8 +209,9 @@ export function timelineChart(spans: Span[] | Timeline, opts: TimelineChartOptio
     end: round((s.end - origin) * scale),
     duration: round((s.end - s.start) * scale),
   }));
-  // Lanes top to bottom: "main" first, then in order of first activity.
-  const lanes = [...new Set(values.map((v) => v.lane))].sort((a, b) => Number(b === "main") - Number(a === "main"));
+  // Lanes top to bottom: the ones asked for, then "main", then in order of first activity.
+  const active = [...new Set(values.map((v) => v.lane))].sort((a, b) => Number(b === "main") - Number(a === "main"));
+  const lanes = [...(opts.lanes ?? []).filter((l) => active.includes(l)), ...active.filter((l) => !opts.lanes?.includes(l))];
   const kinds = [...new Set(values.map((v) => v.kind))];
   const known = Object.keys(KIND_COLORS).filter((k) => kinds.includes(k));
   const domain = [...known, ...kinds.filter((k) => !(k in KIND_COLORS))];
@@ -224,7 +229,7 @@ export function timelineChart(spans: Span[] | Timeline, opts: TimelineChartOptio
     },
     mark: { type: "bar", cornerRadius: 2, tooltip: true },
     encoding: {
-      y: { field: "lane", type: "nominal", title: "thread / process", sort: lanes },
+      y: { field: "lane", type: "nominal", title: opts.laneTitle ?? "thread / process", sort: lanes },
       x: { field: "start", type: "quantitative", title: `time since start (${unitName})` },
       x2: { field: "end" },
       color: { field: "kind", type: "nominal", title: "state", scale: { domain, range } },
