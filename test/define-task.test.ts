@@ -36,7 +36,7 @@ test("a function that uses an outside variable fails with an explanation", async
   assert.instance(error, ReferenceError);
   assert.match(error.message, /factor is not defined in the worker \(thread \d+\)/);
   assert.match(error.message, /does not share the notebook's memory/);
-  assert.match(error.message, /Pass factor as an argument/);
+  assert.match(error.message, /pass its value as an argument/);
 });
 
 test("a function may require() modules inside itself", async () => {

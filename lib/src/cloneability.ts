@@ -15,7 +15,7 @@ import { EventEmitter } from "node:events";
  */
 export function findUncloneable(value: unknown, path: string, seen = new Set<object>()): { path: string; reason: string } | undefined {
   if (typeof value === "function") {
-    return { path, reason: `is a function (${value.name || "anonymous"}): code with its closure lives in one JavaScript isolate and cannot be copied; pass data, or make the function a task` };
+    return { path, reason: `is a function (${value.name || "anonymous"}): a function and its closure live in one JavaScript isolate and cannot be copied (pass data, or make the function a task of its own)` };
   }
   if (typeof value === "symbol") return { path, reason: `is a symbol (${String(value)}): symbols are unique to one isolate` };
   if (typeof value !== "object" || value === null || seen.has(value)) return undefined;

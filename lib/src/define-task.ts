@@ -25,7 +25,7 @@ const SOURCE_MODULE = "<defineTask>";
  *
  * const factor = 3;
  * const triple = defineTask((x: number) => x * factor); // runs, but fails in the worker:
- * // ReferenceError: factor is not defined in the worker ... pass it as an argument
+ * // ReferenceError: factor is not defined in the worker ... pass its value as an argument
  * ```
  */
 export function defineTask<A extends unknown[], R>(fn: (...args: A) => R, name?: string): Task<A, Awaited<R>> {
@@ -76,6 +76,7 @@ export function explainMissingVariable(error: ReferenceError, taskName: string, 
     `${variable} is not defined in the worker (${lane}) running ${taskName}. ` +
     `A defineTask function runs in another thread or process, which does not share the notebook's memory: ` +
     `variables and imports from outside the function do not exist there. ` +
-    `Pass ${variable} as an argument, or require() it inside the function.`;
+    `Define ${variable} inside the function, require() it there, or pass its value as an argument ` +
+    `(data travels to a worker; functions do not).`;
   return error;
 }

@@ -210,7 +210,7 @@ export abstract class Executor {
     }
     const unsendable = findUnsendableArgument(argsList, describeArg);
     if (unsendable !== undefined) {
-      job.fail(new TypeError(`${task.name}: ${unsendable}, so it cannot be sent to a worker ${this.workerKind}`));
+      job.fail(new TypeError(`${task.name} cannot be sent to a worker ${this.workerKind}: ${unsendable}`));
       return job.future;
     }
     if (job.future.done) return job.future; // its signal was already aborted
