@@ -257,7 +257,7 @@ export async function measureLag<T>(
 export interface Calibration {
   /** Workload size that takes about the target time on this machine. */
   n: number;
-  /** Wall time of the last measured run at `n`. */
+  /** Wall time at `n`: the faster of the last two runs. */
   ms: number;
   /** How many sizes were tried. */
   rounds: number;
@@ -267,7 +267,7 @@ export interface Calibration {
  * Finds the workload size `n` for which one run of `work(n)` takes about
  * `targetMs` (within `tolerance`, ±25% by default) on this machine: doubles
  * `n` until a run takes a measurable time, then scales it by
- * `targetMs / measured` until the run lands in range. CPU demos use it so they
+ * `targetMs / measured` until the faster of two runs lands in range. CPU demos use it so they
  * last the same time on a 2-core CI box and on a 16-core laptop. `work` must
  * take time roughly proportional to `n`; it may return a promise.
  *
@@ -311,12 +311,16 @@ export async function calibrate(
     ms = await runOnce(n);
     rounds++;
   }
+  // Near the target, keep the faster of two runs: on a busy machine a single run
+  // is often slowed by other programs, and that would make n too small.
+  const runBest = async (size: number) => Math.min(await runOnce(size), await runOnce(size));
+  ms = await runBest(n);
   while (Math.abs(ms - targetMs) > tolerance * targetMs) {
     if (rounds >= maxRounds) {
       throw new RangeError(`calibrate: no size within ±${tolerance * 100}% of ${targetMs} ms after ${rounds} rounds (last: n=${n}, ${ms.toFixed(1)} ms)`);
     }
     n = Math.max(1, Math.min(maxN, Math.round((n * targetMs) / ms)));
-    ms = await runOnce(n);
+    ms = await runBest(n);
     rounds++;
   }
   return { n, ms, rounds };
