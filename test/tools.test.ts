@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { repoRoot } from "../tools/env";
 import { kernelSpec } from "../tools/register-kernel";
-import { cellsWithOutputs, executeNotebook, listNotebooks } from "../tools/notebooks";
-import { checkJupyter } from "../tools/prereqs";
+import { cellsWithOutputs, executeNotebook, listNotebooks, printPdf } from "../tools/notebooks";
+import { checkJupyter, findChromium } from "../tools/prereqs";
 
 const node = process.execPath;
 const built = (f: string) => join(repoRoot, "build", "tools", f);
@@ -77,6 +77,25 @@ test("a failing cell stops the notebook and is reported with its number and erro
   assert.match(r.error ?? "", /RangeError: boom here/);
   const executed = JSON.parse(readFileSync(join(dir, "fail.ipynb"), "utf8"));
   assert.equal(executed.cells[3].outputs, [], "the cell after the failure must not run");
+});
+
+test("the HTML handout carries each chart as an inline SVG with its marks, and prints to PDF", async () => {
+  const jupyter = checkJupyter();
+  assert.ok(jupyter.ok, jupyter.detail);
+  const dir = mkdtempSync(join(tmpdir(), "cl-handout-"));
+  const [setupCheck] = listNotebooks(["00-setup-check"]);
+  const r = await executeNotebook(jupyter.python!, setupCheck!, dir);
+  assert.is(r.status, "ok", r.error);
+  const html = readFileSync(r.html!, "utf8");
+  const svgs = html.match(/<svg [^>]*class="marks"[\s\S]*?<\/svg>/g) ?? [];
+  assert.ok(svgs.length >= 1, "no inline chart SVG in the HTML");
+  for (const svg of svgs) assert.match(svg, /<path|<rect/, "an inline SVG lost its marks");
+  assert.not.match(html, /<script[^>]+src="http/, "the handout must not fetch scripts from the network");
+  const chromium = findChromium();
+  if (!chromium) return console.log("  (Chromium not found: PDF not checked)");
+  const pdf = join(dir, "00.pdf");
+  printPdf(chromium, r.html!, pdf);
+  assert.is(readFileSync(pdf).subarray(0, 5).toString(), "%PDF-");
 });
 
 test.run();
