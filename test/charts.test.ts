@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  Timeline, barChart, chartBundle, distributionChart, saveChart, scalingChart, show, textTable, timelineChart,
+  Timeline, barChart, chartBundle, distributionChart, saveChart, scalingChart, show, timelineChart,
   type Chart,
 } from "concurrency-lab";
 import { withFakeKernel } from "./fake-kernel";
@@ -160,10 +160,6 @@ test("saveChart writes SVG or the JSON spec", async () => {
   }
 });
 
-test("textTable aligns columns and right-aligns numbers", () => {
-  assert.is(textTable([{ a: "x", n: 1.23456 }, { a: "long", n: 10 }]), "a         n\nx     1.235\nlong     10");
-  assert.is(textTable([]), "(no rows)");
-});
 
 test("report SVG render times", () => {
   console.log("  SVG render ms: " + Object.entries(renderMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", "));

@@ -1,6 +1,7 @@
 /**
  * The event-loop primitives: AsyncLock, AsyncSemaphore, AsyncQueue, withTimeout.
  */
+import { getEventListeners } from "node:events";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -203,6 +204,22 @@ test("withTimeout: resolves with fast work, passes its errors on, and checks ms"
   });
   outer.abort(new Error("user cancelled"));
   await rejects(p, /user cancelled/);
+});
+
+test("withTimeout: once time runs out it drops its outer-signal listener, even if the work never settles", async () => {
+  const outer = new AbortController();
+  await rejects(withTimeout(() => new Promise<never>(() => {}), 20, { signal: outer.signal }), OperationTimeoutError);
+  assert.is(getEventListeners(outer.signal, "abort").length, 0, "listener left on the outer signal");
+});
+
+test("AsyncLock: locked() as soon as acquire() has taken the lock, before the caller resumes", async () => {
+  const lock = new AsyncLock();
+  const taken = lock.acquire();
+  assert.ok(lock.locked(), "acquire() took the lock, yet locked() says it is free");
+  assert.not.ok(lock.tryAcquire());
+  await taken;
+  lock.release();
+  assert.not.ok(lock.locked());
 });
 
 test.run();

@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { ProcessPoolExecutor, tasks } from "concurrency-lab";
@@ -38,6 +41,39 @@ processes("children exit when their parent dies (killed with SIGKILL)", async ()
 
 processes("a script that forgets shutdown still ends (idle children do not hold the process)", async () => {
   await endsByItself("ProcessPoolExecutor");
+});
+
+processes("a job's timeout counts its running time, not its child's start-up", async () => {
+  // A preload that makes every child start 600 ms late; children inherit NODE_OPTIONS.
+  const preload = path.join(os.tmpdir(), `slow-start-${process.pid}.js`);
+  fs.writeFileSync(preload, "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600);\n");
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ""} --require ${JSON.stringify(preload)}`;
+  const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+  try {
+    assert.is(await pool.submitWith({ timeoutMs: 400 }, tasks.blockingSleep, 10).then(() => "ran", (e: unknown) => String(e)), "ran");
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+    await pool.shutdown();
+    fs.rmSync(preload, { force: true });
+  }
+});
+
+processes("a queued job that cannot be sent does not re-arm the running job's timeout", async () => {
+  const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+  try {
+    await pool.submit(tasks.echo, "warm up"); // the child is up, so the next job's clock starts at once
+    const timed = pool.submitWith({ timeoutMs: 800 }, tasks.blockingSleep, 300);
+    // A Proxy passes the argument check but not the IPC serializer: the send fails while `timed` runs.
+    const unsendable = pool.submit(tasks.echo, new Proxy({}, {}));
+    assert.ok((await unsendable.catch((e: unknown) => e)) instanceof TypeError);
+    await timed;
+    // Past the 800 ms of `timed`: a leftover timer of it would kill the child under this job.
+    assert.is(await pool.submit(tasks.blockingSleep, 900).then(() => "ran", (e: unknown) => String(e)), "ran");
+  } finally {
+    await pool.shutdown();
+  }
 });
 
 processes.run();

@@ -9,7 +9,7 @@
 import os from "node:os";
 import type { TopLevelSpec } from "vega-lite";
 import { Timeline, type Span } from "./timeline";
-import { textTable } from "./show";
+import { textTable } from "./table";
 
 /** A vega-lite 5 spec, as made by the chart functions (and accepted by `show`). */
 export type Chart = TopLevelSpec;

@@ -14,6 +14,7 @@ export * from "./loop-watch";
 export * from "./slow-server";
 export * from "./charts";
 export * from "./show";
+export * from "./table";
 export * from "./mutex";
 export * from "./event";
 export * from "./semaphore";

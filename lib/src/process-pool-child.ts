@@ -23,6 +23,9 @@ process.on("message", (request: Request) => {
 // The parent closed the channel (shutdown) or died (kernel restart, kill -9): leave with it.
 process.on("disconnect", () => process.exit(0));
 
+// Tell the parent we are up, so a job's timeout counts its running time, not this process's start.
+process.send?.({ ready: true });
+
 async function handle({ id, call }: Request): Promise<void> {
   const reply = await runTaskCall(call);
   if (!process.connected) return;

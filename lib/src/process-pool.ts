@@ -13,6 +13,8 @@ interface Child {
   lane: string;
   /** Jobs sent to this child, oldest first: the first one is the one running. */
   jobs: Job[];
+  /** The child has started and said so: until then its first job's clock must not run (spawning is not running). */
+  ready: boolean;
 }
 
 /**
@@ -70,9 +72,12 @@ export class ProcessPoolExecutor extends Executor {
       serialization: "advanced",
       execArgv: [], // not the notebook's flags (--inspect would clash on the port)
     });
-    const child: Child = { process: proc, lane: `pid ${proc.pid}`, jobs: [] };
+    const child: Child = { process: proc, lane: `pid ${proc.pid}`, jobs: [], ready: false };
     this.#children.add(child);
-    proc.on("message", (message: { id: number; reply: TaskReply }) => this.#onReply(child, message.reply));
+    proc.on("message", (message: { id: number; reply: TaskReply } | { ready: true }) => {
+      if ("reply" in message) this.#onReply(child, message.reply);
+      else this.#onReady(child);
+    });
     proc.on("error", () => {}); // a failed spawn or send also ends in "exit", handled there
     proc.once("exit", (code, signal) => this.#onExit(child, code, signal));
     return child;
@@ -86,13 +91,22 @@ export class ProcessPoolExecutor extends Executor {
       child.process.send({ id: this.#nextId++, call: job.call });
     } catch (error) {
       // The arguments were checked; this is a value the check could not foresee.
-      child.jobs.splice(child.jobs.indexOf(job), 1);
+      const index = child.jobs.indexOf(job);
+      child.jobs.splice(index, 1);
       job.fail(new TypeError(`${job.call.name}: its arguments cannot be sent to a worker process: ${(error as Error).message}`));
+      // Only if it was the running one does the next job begin; otherwise the running job keeps its clock.
       this.#afterJob(child);
     }
   }
 
+  #onReady(child: Child): void {
+    child.ready = true;
+    const first = child.jobs[0];
+    
+  }
+
   #begin(child: Child, job: Job): void {
+    
     job.begin(child.lane, () => {
       child.process.kill("SIGKILL");
     });
@@ -115,7 +129,8 @@ export class ProcessPoolExecutor extends Executor {
     this.#children.delete(child);
     const [running, ...waiting] = child.jobs;
     child.jobs = [];
-    running?.fail(new WorkerCrashedError(running.call.name, child.lane, code, signal), child.lane);
+    // A job whose child died before it was ready never ran: no span for it.
+    running?.fail(new WorkerCrashedError(running.call.name, child.lane, code, signal), child.ready ? child.lane : undefined);
     // The others never started (a child runs one job at a time): give them to another child.
     this.requeue(waiting);
     this.pump();

@@ -14,39 +14,10 @@ import { extname } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { now } from "./clock";
 import { displayBundle, type MimeBundle } from "./display";
+import { textTable } from "./table";
 
 const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 const SCHEMA_V5 = "https://vega.github.io/schema/vega-lite/v5.json";
-
-function cell(x: unknown): string {
-  if (typeof x === "number") return Number.isInteger(x) ? String(x) : String(Math.round(x * 1000) / 1000);
-  return x === undefined || x === null ? "" : String(x);
-}
-
-/**
- * Formats rows as an aligned text table (numbers right-aligned, at most three
- * decimals). `columns` picks and orders the fields; default: the keys of the first row.
- *
- * @example
- * ```ts
- * import { textTable } from "concurrency-lab";
- * console.log(textTable([{ strategy: "threads", seconds: 1.234567 }, { strategy: "sequential", seconds: 4 }]));
- * // strategy    seconds
- * // threads       1.235
- * // sequential        4
- * ```
- */
-export function textTable(rows: readonly Record<string, unknown>[], columns?: readonly string[]): string {
-  if (!Array.isArray(rows)) throw new TypeError("rows must be an array of objects");
-  if (rows.length === 0) return "(no rows)";
-  const cols = columns ?? Object.keys(rows[0]);
-  const cells = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
-  const numeric = cols.map((c) => rows.every((r) => typeof r[c] === "number"));
-  const line = (row: readonly string[]) =>
-    row.map((text, i) => (numeric[i] ? text.padStart(widths[i]) : text.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(cols), ...cells.map(line)].join("\n");
-}
 
 function checkChart(chart: unknown): asserts chart is TopLevelSpec {
   if (typeof chart !== "object" || chart === null || Array.isArray(chart)) {

@@ -53,16 +53,19 @@ export function withTimeout<T>(
 
   return new Promise<T>((resolve, reject) => {
     const stop = (reason: unknown): void => {
+      // Clean up now, not when the work settles: work that ignores its signal may never settle,
+      // and must not keep the outer signal's listener (or the timer) alive.
+      // reverted
       controller.abort(reason); // cancel the work first, so it sees the reason we reject with
       reject(reason);
     };
     const onOuterAbort = (): void => stop(outer?.reason);
     const timer = ms === Infinity ? undefined : setTimeout(() => stop(new OperationTimeoutError(ms)), ms);
     outer?.addEventListener("abort", onOuterAbort, { once: true });
-    const cleanUp = (): void => {
+    function cleanUp(): void {
       clearTimeout(timer);
       outer?.removeEventListener("abort", onOuterAbort);
-    };
+    }
 
     // Promise.resolve().then(...) also turns a synchronous throw of `work` into a rejection.
     Promise.resolve()
