@@ -22,32 +22,28 @@ import { AsyncSemaphore } from "./async-semaphore";
  * ```
  */
 export class AsyncLock {
+  // Held exactly while the one permit is out: it is taken synchronously by acquire() and passed
+  // straight from holder to waiter by release(), so no separate flag can lag behind it.
   readonly #permit = new AsyncSemaphore(1);
-  #held = false;
 
   /** True while someone holds the lock. */
   locked(): boolean {
-    return this.#held;
+    return this.#permit.locked();
   }
 
   /** Waits (in arrival order) until the lock is free, then takes it. Aborting `signal` leaves the line. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    await this.#permit.acquire(signal);
-    this.#held = true;
+  acquire(signal?: AbortSignal): Promise<void> {
+    return this.#permit.acquire(signal);
   }
 
   /** Takes the lock if it is free now, without waiting. */
   tryAcquire(): boolean {
-    if (!this.#permit.tryAcquire()) return false;
-    this.#held = true;
-    return true;
+    return this.#permit.tryAcquire();
   }
 
   /** Frees the lock, handing it to the first waiter. Throws if the lock is not held. */
   release(): void {
-    if (!this.#held) throw new Error("AsyncLock.release: the lock is not held (release without acquire)");
-    // With a waiter in line the lock passes straight to it, so it stays held.
-    this.#held = this.#permit.waiting > 0;
+    if (!this.#permit.locked()) throw new Error("AsyncLock.release: the lock is not held (release without acquire)");
     this.#permit.release();
   }
 

@@ -95,18 +95,19 @@ export class ProcessPoolExecutor extends Executor {
       child.jobs.splice(index, 1);
       job.fail(new TypeError(`${job.call.name}: its arguments cannot be sent to a worker process: ${(error as Error).message}`));
       // Only if it was the running one does the next job begin; otherwise the running job keeps its clock.
-      this.#afterJob(child);
+      if (index === 0) this.#afterJob(child);
+      else this.pump();
     }
   }
 
   #onReady(child: Child): void {
     child.ready = true;
     const first = child.jobs[0];
-    
+    if (first !== undefined) this.#begin(child, first);
   }
 
   #begin(child: Child, job: Job): void {
-    
+    if (!child.ready) return; // #onReady begins it
     job.begin(child.lane, () => {
       child.process.kill("SIGKILL");
     });

@@ -55,7 +55,7 @@ export function withTimeout<T>(
     const stop = (reason: unknown): void => {
       // Clean up now, not when the work settles: work that ignores its signal may never settle,
       // and must not keep the outer signal's listener (or the timer) alive.
-      // reverted
+      cleanUp();
       controller.abort(reason); // cancel the work first, so it sees the reason we reject with
       reject(reason);
     };
