@@ -49,6 +49,8 @@ export function executorContract(suite: Test, make: (opts?: ExecutorOptions) => 
     const pool = make({ maxWorkers: 1 });
     for (const chunksize of [0, -2, 0.5]) assert.throws(() => pool.map(tasks.echo, [1], { chunksize }), (e: Error) => e instanceof RangeError && /chunksize/.test(e.message));
     assert.throws(() => pool.submitWith({ timeoutMs: -5 }, tasks.echo, 1), (e: Error) => e instanceof RangeError && /timeoutMs/.test(e.message));
+    // Too long for setTimeout: the message must say why, not just "> 0".
+    assert.throws(() => pool.submitWith({ timeoutMs: 2 ** 31 }, tasks.echo, 1), (e: Error) => e instanceof RangeError && /2\^31/.test(e.message));
     return pool.shutdown();
   });
 

@@ -12,6 +12,7 @@ test("cancel succeeds only while pending, and rejects with CancelledError", asyn
   assert.ok(f.done && f.cancelled);
   assert.instance(await f.catch((e) => e), CancelledError);
   assert.throws(() => f.result(), (e: unknown) => e instanceof CancelledError);
+  assert.throws(() => f.exception(), (e: unknown) => e instanceof CancelledError, "Python raises CancelledError from exception() too");
 
   const running = new Future<number>("job");
   assert.ok(running.markRunning());

@@ -262,7 +262,7 @@ function checkTask(task: Task<any, any>): void {
 function checkTaskOptions(options: TaskOptions): void {
   const { timeoutMs, signal } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
-    throw new RangeError(`timeoutMs must be a number of milliseconds > 0, got ${String(timeoutMs)}`);
+    throw new RangeError(`timeoutMs must be a number of milliseconds > 0 and below 2^31 (setTimeout's limit), got ${String(timeoutMs)}`);
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("signal must be an AbortSignal");
 }

@@ -97,9 +97,14 @@ export class Future<R> implements PromiseLike<R> {
     throw outcome.error;
   }
 
-  /** The error of a finished future, or undefined if it succeeded. Throws {@link InvalidStateError} if not done yet. */
+  /**
+   * The error of a finished future, or undefined if it succeeded. Throws {@link InvalidStateError}
+   * if not done yet, and (as in Python) throws the {@link CancelledError} of a cancelled one:
+   * a cancelled task did not fail, it never ran.
+   */
   exception(): unknown {
     const outcome = this.#finishedOutcome("exception");
+    if (this.#state === "cancelled" && !outcome.ok) throw outcome.error;
     return outcome.ok ? undefined : outcome.error;
   }
 

@@ -9,7 +9,11 @@ import type { Span, Timeline } from "./timeline";
 export interface TaskOptions {
   /** Aborting cancels the task if queued, or stops its worker if running. */
   signal?: AbortSignal;
-  /** Longest running time in ms (queue time not counted); then the worker is stopped and replaced. */
+  /**
+   * Longest running time in ms (queue time and a child process's start-up not counted); then the
+   * worker is stopped and replaced. In a thread pool, a task that starts a new thread also counts
+   * the thread's start-up (tens of ms).
+   */
   timeoutMs?: number;
 }
 

@@ -53,6 +53,7 @@ export function watchEventLoop(timeline: Timeline, opts: LoopWatchOptions = {}):
   const started = now();
   const ticks: number[] = [started];
   const timer = setInterval(() => ticks.push(now()), periodMs);
+  timer.unref(); // a watcher observes the loop; it must not keep a finished script alive
   let report: LoopWatchReport | undefined;
   return {
     stop(): LoopWatchReport {
