@@ -48,12 +48,7 @@ export class AsyncLock {
   }
 
   /** Runs `fn` holding the lock and always releases it: Python's `async with lock:`. */
-  async run<T>(fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  run<T>(fn: () => T | Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.#permit.run(fn, signal); // inside run the permit is always held, so release cannot misfire
   }
 }
