@@ -21,8 +21,8 @@ import {
   type ComparisonKind,
   type ComparisonOptions,
   type ComparisonResult,
-} from "../compare";
-import { progress, type Progress } from "../progress";
+} from "../pipelines/compare";
+import { progress, type Progress } from "../show/progress";
 
 const HELP = `Usage: npm run compare -- [options]
 

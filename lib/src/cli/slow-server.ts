@@ -5,7 +5,7 @@
  * a Python client) and logs one line per finished request. Ctrl-C stops it.
  */
 import { parseArgs } from "node:util";
-import { startSlowServer, type SlowServerRecord } from "../slow-server";
+import { startSlowServer, type SlowServerRecord } from "../http/slow-server";
 
 const USAGE = `usage: npm run slow-server -- [--workers N] [--delay MS] [--port P] [--host H] [--queue-limit N]
 

@@ -8,7 +8,7 @@
  */
 import os from "node:os";
 import type { TopLevelSpec } from "vega-lite";
-import { Timeline, type Span } from "./timeline";
+import { Timeline, type Span } from "../measure/timeline";
 import { textTable } from "./table";
 
 /** A vega-lite 5 spec, as made by the chart functions (and accepted by `show`). */

@@ -12,7 +12,7 @@
 import { writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
-import { now } from "./clock";
+import { now } from "../measure/clock";
 import { displayBundle, type MimeBundle } from "./display";
 import { textTable } from "./table";
 

@@ -6,9 +6,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { basename, join } from "node:path";
-import { repoRoot } from "../tools/env";
-import { checkJupyter, checkKernel } from "../tools/prereqs";
-import { executeNotebook, listNotebooks } from "../tools/notebooks";
+import { repoRoot } from "../../tools/env";
+import { checkJupyter, checkKernel } from "../../tools/prereqs";
+import { executeNotebook, listNotebooks } from "../../tools/notebooks";
 
 const jupyter = checkJupyter();
 const kernel = checkKernel();

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { Span } from "./timeline";
+import type { Span } from "../measure/timeline";
 
 /**
  * A function a worker thread or child process can run: a reference to a named

@@ -85,7 +85,7 @@ export const tasks = {
   sumOfSquares: taskFrom<[n: number], number>(__filename, "sumOfSquares"),
   countPrimes: taskFrom<[start: number, end: number], number>(__filename, "countPrimes"),
   isPrime: taskFrom<[n: number], boolean>(__filename, "isPrime"),
-  blockingSleep: taskFrom<[ms: number], void>(require.resolve("./timers"), "blockingSleep"),
+  blockingSleep: taskFrom<[ms: number], void>(require.resolve("../measure/timers"), "blockingSleep"),
   fetchText: taskFrom<[url: string], string>(__filename, "fetchText"),
   echo: taskFrom<[x: unknown], unknown>(__filename, "echo"),
 };

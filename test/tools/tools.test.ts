@@ -4,10 +4,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { repoRoot } from "../tools/env";
-import { kernelSpec } from "../tools/register-kernel";
-import { cellsWithOutputs, executeNotebook, listNotebooks, printPdf } from "../tools/notebooks";
-import { checkJupyter, findChromium } from "../tools/prereqs";
+import { repoRoot } from "../../tools/env";
+import { kernelSpec } from "../../tools/register-kernel";
+import { cellsWithOutputs, executeNotebook, listNotebooks, printPdf } from "../../tools/notebooks";
+import { checkJupyter, findChromium } from "../../tools/prereqs";
 
 const node = process.execPath;
 const built = (f: string) => join(repoRoot, "build", "tools", f);

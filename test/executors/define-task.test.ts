@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ThreadPoolExecutor, defineTask } from "concurrency-lab";
-import { compileTaskSource } from "concurrency-lab/dist/define-task";
-import { runTaskCall } from "concurrency-lab/dist/task-runner";
+import { compileTaskSource } from "concurrency-lab/dist/executors/define-task";
+import { runTaskCall } from "concurrency-lab/dist/executors/task-runner";
 
 test("defineTask ships the source; the worker compiles it", () => {
   const square = defineTask(function square(x: number) { return x * x; });

@@ -1,5 +1,5 @@
 import { CancelledError, InvalidStateError } from "./executor-errors";
-import type { Span } from "./timeline";
+import type { Span } from "../measure/timeline";
 
 /** Where a future is in its life: queued, running, finished (value or error), or cancelled before it ran. */
 export type FutureState = "pending" | "running" | "finished" | "cancelled";

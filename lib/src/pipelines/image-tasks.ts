@@ -10,8 +10,8 @@
  * pay its ~100 ms load time.
  */
 import type * as JimpModule from "jimp";
-import { now } from "./clock";
-import { taskFrom } from "./task";
+import { now } from "../measure/clock";
+import { taskFrom } from "../executors/task";
 
 /** Output formats of {@link makeThumbnail}. */
 export type ThumbnailFormat = "png" | "jpeg";

@@ -13,13 +13,13 @@
  * the same functions and charts the results.
  */
 import os from "node:os";
-import { now } from "./clock";
-import { Timeline, type Span } from "./timeline";
-import { sleep } from "./timers";
-import { sumOfSquares, tasks } from "./tasks";
-import { ThreadPoolExecutor } from "./thread-pool";
-import { ProcessPoolExecutor } from "./process-pool";
-import type { Executor } from "./executor";
+import { now } from "../measure/clock";
+import { Timeline, type Span } from "../measure/timeline";
+import { sleep } from "../measure/timers";
+import { sumOfSquares, tasks } from "../executors/tasks";
+import { ThreadPoolExecutor } from "../executors/thread-pool";
+import { ProcessPoolExecutor } from "../executors/process-pool";
+import type { Executor } from "../executors/executor";
 
 /** Which of the four measurements a result belongs to. */
 export type ComparisonKind = "threads-io" | "async-io" | "processes-cpu" | "loop-cpu";

@@ -13,13 +13,13 @@
  */
 import * as http from "node:http";
 import fetch from "node-fetch";
-import { AsyncSemaphore } from "./async-semaphore";
-import { now } from "./clock";
-import type { Executor } from "./executor";
-import { ProcessPoolExecutor } from "./process-pool";
-import { taskFrom } from "./task";
-import { ThreadPoolExecutor } from "./thread-pool";
-import { currentLane, type Span } from "./timeline";
+import { AsyncSemaphore } from "../sync/async-semaphore";
+import { now } from "../measure/clock";
+import type { Executor } from "../executors/executor";
+import { ProcessPoolExecutor } from "../executors/process-pool";
+import { taskFrom } from "../executors/task";
+import { ThreadPoolExecutor } from "../executors/thread-pool";
+import { currentLane, type Span } from "../measure/timeline";
 
 /** The strategies of the lecture, as named in {@link ClientRun.strategy}. */
 export type ClientStrategy = "sequential" | "threads" | "thread pool" | "async" | "async limited" | "processes";
@@ -272,7 +272,7 @@ const workerAgents = new Map<number, http.Agent>();
  * @example
  * ```ts
  * const fetchTask = taskFrom<Parameters<typeof fetchInWorker>, Awaited<ReturnType<typeof fetchInWorker>>>(
- *   require.resolve("concurrency-lab/dist/http-clients"), "fetchInWorker");
+ *   require.resolve("concurrency-lab/dist/http/http-clients"), "fetchInWorker");
  * const r = await pool.submit(fetchTask, "http://127.0.0.1:8000/", 0, now(), { timeoutMs: 5000 });
  * ```
  */
@@ -296,7 +296,7 @@ export async function fetchInWorker(url: string, index: number, queued: number, 
  *
  * @example
  * ```ts
- * const lane = await pool.submit(taskFrom<[], string>(require.resolve("concurrency-lab/dist/http-clients"), "fetchWorkerReady"));
+ * const lane = await pool.submit(taskFrom<[], string>(require.resolve("concurrency-lab/dist/http/http-clients"), "fetchWorkerReady"));
  * ```
  */
 export function fetchWorkerReady(): string {

@@ -1,5 +1,5 @@
-import { now } from "./clock";
-import { currentLane } from "./timeline";
+import { now } from "../measure/clock";
+import { currentLane } from "../measure/timeline";
 import { findUncloneable } from "./cloneability";
 import { compileTaskSource, explainMissingVariable } from "./define-task";
 import { serializeError } from "./remote-error";

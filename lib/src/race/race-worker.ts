@@ -5,10 +5,10 @@
  * Not meant to be imported: `counterRace` starts it with `new Worker(...)`.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Barrier } from "./barrier";
-import { now } from "./clock";
-import { Mutex } from "./mutex";
-import { currentLane, type Span } from "./timeline";
+import { Barrier } from "../sync/barrier";
+import { now } from "../measure/clock";
+import { Mutex } from "../sync/mutex";
+import { currentLane, type Span } from "../measure/timeline";
 import type { RaceMode } from "./race";
 
 /** What `counterRace` hands each worker (all buffers are shared, not copied). */

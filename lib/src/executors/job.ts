@@ -1,9 +1,9 @@
-import { now } from "./clock";
+import { now } from "../measure/clock";
 import { Future } from "./future";
 import { TaskAbortedError, TaskTimeoutError } from "./executor-errors";
 import { reviveError } from "./remote-error";
 import type { TaskCall, TaskReply } from "./task";
-import type { Span, Timeline } from "./timeline";
+import type { Span, Timeline } from "../measure/timeline";
 
 /** Per-task options: stop the task when `signal` aborts or after `timeoutMs` of running. */
 export interface TaskOptions {

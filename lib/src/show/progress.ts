@@ -1,4 +1,4 @@
-import { now } from "./clock";
+import { now } from "../measure/clock";
 import { LiveDisplay } from "./display";
 
 /** A running progress bar; see {@link progress}. */

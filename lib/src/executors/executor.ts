@@ -4,7 +4,7 @@ import { findUncloneable } from "./cloneability";
 import type { Future } from "./future";
 import { Job, type TaskOptions } from "./job";
 import type { Task, TaskCall } from "./task";
-import type { Timeline } from "./timeline";
+import type { Timeline } from "../measure/timeline";
 
 export type { TaskOptions } from "./job";
 

@@ -1,12 +1,12 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { AsyncLock } from "./async-lock";
-import { Barrier } from "./barrier";
-import { now } from "./clock";
-import { Mutex } from "./mutex";
+import { AsyncLock } from "../sync/async-lock";
+import { Barrier } from "../sync/barrier";
+import { now } from "../measure/clock";
+import { Mutex } from "../sync/mutex";
 import type { RaceWorkerData, RaceWorkerReport } from "./race-worker";
-import type { Span } from "./timeline";
+import type { Span } from "../measure/timeline";
 
 /**
  * How the racing threads add 1 to the shared counter:

@@ -17,7 +17,7 @@
  * every worker is busy.
  */
 import * as http from "node:http";
-import { now } from "./clock";
+import { now } from "../measure/clock";
 import { generateImage, imageContentType, GENERATED_IMAGE_MAX_SIZE, type GeneratedImageFormat } from "./images";
 
 /** Longest delay, in ms, that `/delay/:ms` or the `delayMs` option accept. */

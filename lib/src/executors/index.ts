@@ -1,0 +1,9 @@
+/** Executors: Python's ThreadPoolExecutor and ProcessPoolExecutor for Node (piscina threads, forked children), futures and tasks. */
+export * from "./executor-errors";
+export * from "./future";
+export * from "./task";
+export * from "./tasks";
+export * from "./define-task";
+export * from "./executor";
+export * from "./thread-pool";
+export * from "./process-pool";

@@ -1,0 +1,4 @@
+/** HTTP: the slow server (gunicorn -w 3 in a child process) and the client strategies of the lecture. */
+export * from "./images";
+export * from "./slow-server";
+export * from "./http-clients";

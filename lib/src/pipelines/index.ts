@@ -1,0 +1,3 @@
+/** Pipelines of the later documents: image and text tasks, the full comparison program. */
+export * from "./image-tasks";
+export * from "./compare";

@@ -1,0 +1,7 @@
+/** Showing: vega-lite charts (live in JupyterLab, SVG in exports), tables, progress, image galleries. */
+export * from "./display";
+export * from "./image-gallery";
+export * from "./charts";
+export * from "./show";
+export * from "./table";
+export * from "./progress";
