@@ -9,7 +9,7 @@ import { Barrier } from "../sync/barrier";
 import { now } from "../measure/clock";
 import { Mutex } from "../sync/mutex";
 import { currentLane, type Span } from "../measure/timeline";
-import type { RaceMode } from "./race";
+import type { RaceMode } from "./race-mode";
 
 /** What `counterRace` hands each worker (all buffers are shared, not copied). */
 export interface RaceWorkerData {

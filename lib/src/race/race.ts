@@ -8,13 +8,8 @@ import { Mutex } from "../sync/mutex";
 import type { RaceWorkerData, RaceWorkerReport } from "./race-worker";
 import type { Span } from "../measure/timeline";
 
-/**
- * How the racing threads add 1 to the shared counter:
- * - `unsafe`: read it, then write read + 1 (two steps another thread can slip between);
- * - `atomic`: `Atomics.add`, one indivisible step;
- * - `mutex`: the unsafe read and write, inside a {@link Mutex}.
- */
-export type RaceMode = "unsafe" | "atomic" | "mutex";
+import type { RaceMode } from "./race-mode";
+export type { RaceMode } from "./race-mode";
 
 /** Options of {@link counterRace}. */
 export interface CounterRaceOptions {
