@@ -10,3 +10,4 @@ export * from "./sync";
 export * from "./race";
 export * from "./http";
 export * from "./pipelines";
+export * from "./python";

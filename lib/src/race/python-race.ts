@@ -1,54 +1,21 @@
-import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { PythonRunError, runPython } from "../python/run-python";
 
 /**
- * Our Python side of the GIL section: the document's two-thread counter, and
- * the same loop with a function call between the read and the write. It
- * prints one JSON line. CPython only switches threads at certain points
- * (in 3.10+: on backward jumps and calls, not in the middle of `counter += 1`),
- * so the first variant rarely loses an update there while the second does.
+ * Our Python side of the GIL section, `lib/python/counter_race.py` (shipped
+ * with the package): the document's two-thread counter, and the same loop with
+ * a function call between the read and the write. CPython only switches threads
+ * at certain points (in 3.10+: on backward jumps and calls, not in the middle of
+ * `counter += 1`), so the first variant rarely loses an update there while the
+ * second does. Its path, for {@link showSource} or {@link runPython}.
+ *
+ * @example
+ * ```ts
+ * import { COUNTER_RACE_PY, showSource } from "concurrency-lab";
+ * showSource(COUNTER_RACE_PY, { from: "def plain", to: "counter = add_one(seen)" });
+ * ```
  */
-const PROGRAM = String.raw`
-import json, platform, sys, threading, time
-
-N = int(sys.argv[1])
-RUNS = int(sys.argv[2])
-counter = 0
-
-def plain():
-    global counter
-    for _ in range(N):
-        counter += 1               # the document's line: read, add, write
-
-def add_one(x):
-    return x + 1
-
-def read_call_write():
-    global counter
-    for _ in range(N):
-        seen = counter             # read
-        counter = add_one(seen)    # a call between read and write: CPython may switch threads in it
-
-def race(target):
-    global counter
-    counter = 0
-    threads = [threading.Thread(target=target) for _ in range(2)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"actual": counter, "seconds": time.perf_counter() - start}
-
-gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-print(json.dumps({
-    "implementation": platform.python_implementation(),
-    "version": platform.python_version(),
-    "gil": gil,
-    "switchIntervalMs": sys.getswitchinterval() * 1000,
-    "plain": [race(plain) for _ in range(RUNS)],
-    "readCallWrite": [race(read_call_write) for _ in range(RUNS)],
-}))
-`;
+export const COUNTER_RACE_PY = join(__dirname, "..", "..", "python", "counter_race.py");
 
 /** Options of {@link pythonCounterRace}. */
 export interface PythonRaceOptions {
@@ -117,30 +84,23 @@ export async function pythonCounterRace(options: PythonRaceOptions = {}): Promis
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`pythonCounterRace: runs must be an integer >= 1, got ${String(runs)}`);
   if (!(timeoutMs > 0)) throw new RangeError(`pythonCounterRace: timeoutMs must be > 0, got ${String(timeoutMs)}`);
 
-  let stdout: string;
+  let run;
   try {
-    stdout = await new Promise<string>((resolve, reject) => {
-      execFile(python, ["-c", PROGRAM, String(increments), String(runs)], { timeout: timeoutMs }, (error, out, err) =>
-        error ? reject(Object.assign(error, { stderr: err })) : resolve(out),
-      );
-    });
+    run = await runPython<{
+      implementation: string;
+      python: string;
+      gil: boolean;
+      switchIntervalMs: number;
+      plain: Array<{ actual: number; seconds: number }>;
+      readCallWrite: Array<{ actual: number; seconds: number }>;
+    }>(COUNTER_RACE_PY, [increments, runs], { python, timeoutMs });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException & { killed?: boolean; stderr?: string };
-    if (e.code === "ENOENT") {
+    if (error instanceof PythonRunError && error.reason === "no-python") {
       return { available: false, python, reason: `${python} was not found on PATH, so there is no Python side to compare` };
     }
-    if (e.killed) throw new Error(`pythonCounterRace: ${python} did not finish within ${timeoutMs} ms and was stopped`);
-    throw new Error(`pythonCounterRace: ${python} failed: ${(e.stderr ?? "").trim() || e.message}`);
+    throw error;
   }
-
-  const report = JSON.parse(stdout) as {
-    implementation: string;
-    version: string;
-    gil: boolean;
-    switchIntervalMs: number;
-    plain: Array<{ actual: number; seconds: number }>;
-    readCallWrite: Array<{ actual: number; seconds: number }>;
-  };
+  const report = run.result;
   const expected = 2 * increments;
   const variant = (name: PythonRaceVariant["variant"], raw: typeof report.plain): PythonRaceVariant => {
     const runsOut = raw.map((r) => ({ actual: r.actual, lost: expected - r.actual, seconds: r.seconds }));
@@ -150,7 +110,7 @@ export async function pythonCounterRace(options: PythonRaceOptions = {}): Promis
     available: true,
     python,
     implementation: report.implementation,
-    version: report.version,
+    version: report.python,
     gil: report.gil,
     switchIntervalMs: report.switchIntervalMs,
     increments,
