@@ -10,4 +10,5 @@ export * from "./sync";
 export * from "./race";
 export * from "./http";
 export * from "./pipelines";
+export * from "./lifecycle";
 export * from "./python";
