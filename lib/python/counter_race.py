@@ -7,7 +7,10 @@ CPython switches threads only at certain points (since 3.10: on backward jumps
 and calls, not in the middle of `counter += 1`), so the plain loop rarely loses
 an update there, while a call between the read and the write can.
 
-Run alone:  python3 counter_race.py [N] [RUNS]
+With a third argument "lock", a third variant runs too:
+  locked           with lock: counter += 1 (the threading.Lock the cheat sheet puts around it)
+
+Run alone:  python3 counter_race.py [N] [RUNS] [lock]
 Prints one JSON line last: the interpreter, and the final counter of each run.
 """
 import json
@@ -36,6 +39,16 @@ def read_call_write(n):
         counter = add_one(seen)  # a call between the read and the write
 
 
+lock = threading.Lock()
+
+
+def locked(n):
+    global counter
+    for _ in range(n):
+        with lock:  # one thread at a time between the read and the write
+            counter += 1
+
+
 def race(target, n):
     """Run `target` in 2 threads from counter = 0; return the final counter and the time."""
     global counter
@@ -52,8 +65,9 @@ def race(target, n):
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    with_lock = len(sys.argv) > 3 and sys.argv[3] == "lock"
     gil = getattr(sys, "_is_gil_enabled", lambda: True)()  # False on a free-threaded build
-    print(json.dumps({
+    report = {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "gil": gil,
@@ -61,7 +75,10 @@ def main():
         "increments": n,
         "plain": [race(plain, n) for _ in range(runs)],
         "readCallWrite": [race(read_call_write, n) for _ in range(runs)],
-    }))
+    }
+    if with_lock:
+        report["locked"] = [race(locked, n) for _ in range(runs)]
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

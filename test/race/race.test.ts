@@ -95,4 +95,17 @@ test("pythonCounterRace runs the document's program, or says python is absent", 
   console.log(`  python ${py.version}: lost ${py.variants.map((v) => `${v.variant}: ${v.runs.map((r) => r.lost).join("/")}`).join("; ")}`);
 });
 
+test("pythonCounterRace withLock adds the locked variant, which loses nothing", async () => {
+  const py = await pythonCounterRace({ increments: 50_000, runs: 1, withLock: true });
+  if (!py.available) {
+    console.log(`  (skipped the Python run: ${py.reason})`);
+    return;
+  }
+  assert.equal(py.variants.map((v) => v.variant), ["counter += 1", "read, call, write", "with lock: counter += 1"]);
+  const locked = py.variants[2].runs[0];
+  assert.is(locked.actual, 100_000);
+  assert.is(locked.lost, 0);
+  assert.ok(locked.seconds > 0);
+});
+
 test.run();

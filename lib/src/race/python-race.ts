@@ -27,6 +27,11 @@ export interface PythonRaceOptions {
   python?: string;
   /** Kill the interpreter after this long (default 120,000 ms). */
   timeoutMs?: number;
+  /**
+   * Also run a third variant, `with lock: counter += 1` around a
+   * `threading.Lock` (the cheat sheet's fix), after the other two. Default false.
+   */
+  withLock?: boolean;
 }
 
 /** One run of one Python variant. */
@@ -38,8 +43,8 @@ export interface PythonRaceRun {
 
 /** One Python variant over its runs. */
 export interface PythonRaceVariant {
-  /** `counter += 1`, or `seen = counter; counter = add_one(seen)`. */
-  variant: "counter += 1" | "read, call, write";
+  /** `counter += 1`, `seen = counter; counter = add_one(seen)`, or `counter += 1` under a lock (`withLock`). */
+  variant: "counter += 1" | "read, call, write" | "with lock: counter += 1";
   runs: PythonRaceRun[];
   /** Runs that lost at least one update, over all runs. */
   lossRate: number;
@@ -65,7 +70,8 @@ export type PythonRaceResult =
 /**
  * Runs the document's GIL program in real Python, 2 threads × `increments`,
  * in two variants: the plain `counter += 1`, and with a function call between
- * the read and the write. Resolves `{ available: false, reason }` when the
+ * the read and the write; with `withLock`, a third: `counter += 1` inside
+ * `with lock:`. Resolves `{ available: false, reason }` when the
  * interpreter is missing, so a notebook can show that instead of failing.
  *
  * @example
@@ -74,10 +80,11 @@ export type PythonRaceResult =
  * const py = await pythonCounterRace({ runs: 3 });
  * if (py.available) for (const v of py.variants) console.log(v.variant, v.runs.map((r) => r.lost));
  * else console.log(py.reason);
+ * const locked = await pythonCounterRace({ runs: 1, withLock: true }); // 3 variants, the last one locked
  * ```
  */
 export async function pythonCounterRace(options: PythonRaceOptions = {}): Promise<PythonRaceResult> {
-  const { increments = 1_000_000, runs = 5, python = "python3", timeoutMs = 120_000 } = options;
+  const { increments = 1_000_000, runs = 5, python = "python3", timeoutMs = 120_000, withLock = false } = options;
   if (!Number.isInteger(increments) || increments < 1) {
     throw new RangeError(`pythonCounterRace: increments must be an integer >= 1, got ${String(increments)}`);
   }
@@ -93,7 +100,8 @@ export async function pythonCounterRace(options: PythonRaceOptions = {}): Promis
       switchIntervalMs: number;
       plain: Array<{ actual: number; seconds: number }>;
       readCallWrite: Array<{ actual: number; seconds: number }>;
-    }>(COUNTER_RACE_PY, [increments, runs], { python, timeoutMs });
+      locked?: Array<{ actual: number; seconds: number }>;
+    }>(COUNTER_RACE_PY, withLock ? [increments, runs, "lock"] : [increments, runs], { python, timeoutMs });
   } catch (error) {
     if (error instanceof PythonRunError && error.reason === "no-python") {
       return { available: false, python, reason: `${python} was not found on PATH, so there is no Python side to compare` };
@@ -115,6 +123,10 @@ export async function pythonCounterRace(options: PythonRaceOptions = {}): Promis
     switchIntervalMs: report.switchIntervalMs,
     increments,
     expected,
-    variants: [variant("counter += 1", report.plain), variant("read, call, write", report.readCallWrite)],
+    variants: [
+      variant("counter += 1", report.plain),
+      variant("read, call, write", report.readCallWrite),
+      ...(withLock && report.locked ? [variant("with lock: counter += 1", report.locked)] : []),
+    ],
   };
 }
