@@ -1,11 +1,23 @@
 import { EventEmitter } from "node:events";
+import { types } from "node:util";
+import { MessagePort } from "node:worker_threads";
+
+/** Objects that can only be moved (listed in a transfer list), never copied. */
+const TRANSFER_ONLY: { name: string; type: Function | undefined }[] = [
+  { name: "MessagePort", type: MessagePort },
+  { name: "ReadableStream", type: (globalThis as Record<string, unknown>).ReadableStream as Function | undefined },
+  { name: "WritableStream", type: (globalThis as Record<string, unknown>).WritableStream as Function | undefined },
+  { name: "TransformStream", type: (globalThis as Record<string, unknown>).TransformStream as Function | undefined },
+];
 
 /**
  * Finds the first part of `value` that cannot be copied to another thread or
  * process (structured clone), and says why: a path like `args[0].onDone` and a
  * reason. Returns undefined when everything can be copied.
  * Checks what the structured clone algorithm rejects: functions, symbols,
- * promises, weak collections, and live resources (sockets, streams, emitters).
+ * proxies, promises, weak collections, `Intl` formatters, objects that can
+ * only be transferred (MessagePort, web streams), and live resources
+ * (sockets, streams, emitters).
  * @internal
  *
  * @example
@@ -20,6 +32,17 @@ export function findUncloneable(value: unknown, path: string, seen = new Set<obj
   if (typeof value === "symbol") return { path, reason: `is a symbol (${String(value)}): symbols are unique to one isolate` };
   if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
   seen.add(value);
+  if (types.isProxy(value)) {
+    return { path, reason: "is a Proxy: its handler's traps are functions of this isolate and cannot be copied (copy its data into a plain object first, e.g. { ...value })" };
+  }
+  for (const { name, type } of TRANSFER_ONLY) {
+    if (type !== undefined && value instanceof type) {
+      return { path, reason: `is a ${name}: it can only be transferred between threads, never copied, and a task's arguments and results are copied (send the data it carries instead)` };
+    }
+  }
+  if (Object.prototype.toString.call(value).startsWith("[object Intl.")) {
+    return { path, reason: `is an ${Object.prototype.toString.call(value).slice(8, -1)} formatter: it cannot be copied (pass its options and build it inside the task)` };
+  }
   if (value instanceof Promise) return { path, reason: "is a Promise: await it first and pass the value" };
   if (value instanceof WeakMap || value instanceof WeakSet || value instanceof WeakRef) {
     return { path, reason: `is a ${value.constructor.name}: weak references cannot be copied` };

@@ -123,6 +123,11 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   #crashError(job: Job, error: Error): Error {
+    // A value the cloneability check did not foresee: postMessage refused it (arguments: no thread involved;
+    // a result: the thread that could not post it is replaced). Either way it is the value's fault: a TypeError.
+    if (error.name === "DataCloneError" || /could not be cloned|transferList|Unserializable host object/.test(error.message)) {
+      return new TypeError(`${job.call.name}: a value could not be copied to or from a worker thread: ${error.message}`, { cause: error });
+    }
     const exited = /worker exited with code: (-?\d+)/.exec(error.message);
     if (exited) return new WorkerCrashedError(job.call.name, this.#lastRemoved, Number(exited[1]));
     return new WorkerCrashedError(job.call.name, this.#lastRemoved, null, null, error);
