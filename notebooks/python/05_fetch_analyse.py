@@ -1,0 +1,82 @@
+"""The article's second sample with the standard library only: fetch several URLs concurrently,
+then "analyse" each text by its length, as the article does.
+
+aiohttp is not part of the standard library, so each GET is a blocking urllib call handed to a
+thread with asyncio.to_thread (Python 3.9+) and gathered. Then the len() analysis runs three ways:
+  inline        -- len(text) for each text, in the event loop's thread;
+  fresh pool    -- inside `with ProcessPoolExecutor() as pool:`, as the article writes it, so the
+                   pool (its processes) is started and shut down on every call;
+  reused pool   -- the same run_in_executor calls on a pool started once, before timing.
+Each way runs `rounds` times, in turn. Times in ms. The pools use the given start method
+(default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be compared.
+Run alone: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [fork|spawn|forkserver]
+"""
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+
+
+def get_text(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def analysis(text):
+    return f"analysed: {len(text)} characters"
+
+
+async def fetch_all(urls):
+    return await asyncio.gather(*(asyncio.to_thread(get_text, url) for url in urls))
+
+
+async def analyse_in(pool, texts):
+    loop = asyncio.get_running_loop()
+    return await asyncio.gather(*(loop.run_in_executor(pool, analysis, t) for t in texts))
+
+
+async def fresh_pool(texts, ctx):
+    with ProcessPoolExecutor(mp_context=ctx) as pool:  # the article's pattern: a new pool per call
+        return await analyse_in(pool, texts)
+
+
+async def timed(coro_fn):
+    start = time.perf_counter()
+    value = await coro_fn()
+    return (time.perf_counter() - start) * 1000, value
+
+
+async def main(base, count, rounds, method):
+    ctx = multiprocessing.get_context(method)
+    urls = [f"{base}/?doc={i + 1}" for i in range(count)]
+    fetch_ms, texts = await timed(lambda: fetch_all(urls))
+
+    async def inline():
+        return [analysis(t) for t in texts]
+
+    samples = {"inline": [], "fresh pool": [], "reused pool": []}
+    with ProcessPoolExecutor(mp_context=ctx) as reused:
+        await analyse_in(reused, texts)  # start its workers before timing
+        for _ in range(rounds):
+            for way, run in (("inline", inline), ("fresh pool", lambda: fresh_pool(texts, ctx)),
+                             ("reused pool", lambda: analyse_in(reused, texts))):
+                ms, results = await timed(run)
+                samples[way].append(ms)
+    return {"python": platform.python_version(), "startMethod": method,
+            "cpuCount": os.cpu_count(), "fetchMs": fetch_ms, "results": results,
+            "medianMs": {way: statistics.median(v) for way, v in samples.items()}, "samples": samples}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [start_method]")
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+    r = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    m = sys.argv[4] if len(sys.argv) > 4 else multiprocessing.get_start_method()
+    print(json.dumps(asyncio.run(main(sys.argv[1].rstrip("/"), n, r, m))))
