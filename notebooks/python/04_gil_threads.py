@@ -48,7 +48,8 @@ def calibrate(work, target_s):
 def measure(run):
     wall, cpu = time.perf_counter(), time.process_time()
     run()
-    return {"wallMs": (time.perf_counter() - wall) * 1000, "cpuMs": (time.process_time() - cpu) * 1000}
+    wall_ms = (time.perf_counter() - wall) * 1000
+    return {"wallMs": wall_ms, "cpuMs": (time.process_time() - cpu) * 1000}
 
 
 def two_in_threads(work, n):
@@ -68,8 +69,10 @@ def main():
     for _ in range(rounds):
         for name, work in works.items():
             n = sizes[name]
-            samples.setdefault(f"{name}: 2 in turn", []).append(measure(lambda: (work(n), work(n))))
-            samples.setdefault(f"{name}: 2 threads", []).append(measure(lambda: two_in_threads(work, n)))
+            in_turn = measure(lambda: (work(n), work(n)))
+            in_threads = measure(lambda: two_in_threads(work, n))
+            samples.setdefault(f"{name}: 2 in turn", []).append(in_turn)
+            samples.setdefault(f"{name}: 2 threads", []).append(in_threads)
     gil_check = getattr(sys, "_is_gil_enabled", None)
     print(json.dumps({
         "python": platform.python_version(),

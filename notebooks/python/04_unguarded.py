@@ -30,5 +30,6 @@ for p in workers:
 for p in workers:
     p.join()
 codes = [p.exitcode for p in workers]
-print(json.dumps({"python": platform.python_version(), "startMethod": method, "childExitCodes": codes}))
+print(json.dumps({"python": platform.python_version(), "startMethod": method,
+                  "childExitCodes": codes}))
 sys.exit(0 if all(code == 0 for code in codes) else 1)

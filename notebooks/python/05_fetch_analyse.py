@@ -8,7 +8,8 @@ thread with asyncio.to_thread (Python 3.9+) and gathered. Then the len() analysi
                    pool (its processes) is started and shut down on every call;
   reused pool   -- the same run_in_executor calls on a pool started once, before timing.
 Each way runs `rounds` times, in turn. Times in ms. The pools use the given start method
-(default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be compared.
+(default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be
+compared.
 Run alone: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [fork|spawn|forkserver]
 """
 import asyncio
@@ -70,7 +71,8 @@ async def main(base, count, rounds, method):
                 samples[way].append(ms)
     return {"python": platform.python_version(), "startMethod": method,
             "cpuCount": os.cpu_count(), "fetchMs": fetch_ms, "results": results,
-            "medianMs": {way: statistics.median(v) for way, v in samples.items()}, "samples": samples}
+            "medianMs": {way: statistics.median(v) for way, v in samples.items()},
+            "samples": samples}
 
 
 if __name__ == "__main__":
