@@ -4,4 +4,5 @@ export * from "./image-gallery";
 export * from "./charts";
 export * from "./show";
 export * from "./table";
+export * from "./experiment-chart";
 export * from "./progress";

@@ -1,0 +1,270 @@
+/**
+ * Showing experiments: the chart and verdict of one comparison, and the
+ * closing summary of a notebook drawn from the results collection.
+ *
+ * Suspect values (beyond their bound, or too noisy to tell) are drawn grey and
+ * labelled "suspect"; extrapolated values light and labelled "estimate"; the
+ * summary lists both flagged, never as evidence.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { Experiment } from "../measure/experiment";
+import { results } from "../measure/results";
+import { formatMs, formatRatio, type RatioResult, type VariantStats } from "../measure/verdict";
+import { displayBundle } from "./display";
+import { show } from "./show";
+import { showTable, textTable } from "./table";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+/** Fill per status: measured blue, estimate light blue, suspect grey. */
+export const STATUS_COLORS: Readonly<Record<string, string>> = { measured: "#4c78a8", estimate: "#9ecae9", suspect: "#bdbdbd" };
+const BOUND_COLOR = "#e45756";
+
+function checkExperiment(e: unknown): asserts e is Experiment {
+  const x = e as Experiment;
+  if (typeof x !== "object" || x === null || typeof x.id !== "string" || typeof x.variants !== "object" || !Array.isArray(x.order)) {
+    throw new TypeError("expected the result of experiment()");
+  }
+}
+
+/** Ratio of a variant against the baseline, or undefined for the baseline. */
+function ratioOf(e: Experiment, name: string): RatioResult | undefined {
+  return e.ratios.find((r) => r.variant === name);
+}
+
+/** "suspect", "estimate" or "measured" for a variant of an experiment. */
+export function variantStatus(e: Experiment, name: string): "suspect" | "estimate" | "measured" {
+  const v = e.variants[name]!;
+  if (v.suspect || ratioOf(e, name)?.suspect) return "suspect";
+  if (v.estimate) return "estimate";
+  return "measured";
+}
+
+function boundText(v: VariantStats): string {
+  const parts: string[] = [];
+  if (v.bound?.ceiling !== undefined) parts.push(`<= ${formatRatio(v.bound.ceiling)}`);
+  if (v.bound?.floorMs !== undefined) parts.push(`>= ${formatMs(v.bound.floorMs)}`);
+  return parts.join(", ");
+}
+
+/** The fastest time a variant's bound allows, in ms, if it has one. */
+function boundMs(e: Experiment, v: VariantStats): number | null {
+  const limits: number[] = [];
+  if (v.bound?.floorMs !== undefined) limits.push(v.bound.floorMs);
+  if (v.bound?.ceiling !== undefined) limits.push(e.variants[e.baseline]!.medianMs / v.bound.ceiling);
+  return limits.length ? Math.max(...limits) : null;
+}
+
+/** Rows of the per-variant table of an experiment. */
+export function experimentRows(e: Experiment): Record<string, string | number>[] {
+  checkExperiment(e);
+  return e.order.map((name) => {
+    const v = e.variants[name]!;
+    const r = ratioOf(e, name);
+    const status = variantStatus(e, name);
+    return {
+      variant: name,
+      median: formatMs(v.medianMs),
+      "min - max": `${formatMs(v.minMs)} - ${formatMs(v.maxMs)}`,
+      spread: `${(v.spread * 100).toFixed(0)}%`,
+      "CPU / run": v.cpuMs === null ? "unknown" : formatMs(v.cpuMs),
+      "cores busy": v.coresBusy === null ? "unknown" : v.coresBusy.toFixed(2),
+      [`vs ${e.baseline}`]: r ? formatRatio(r.speedup) : "baseline",
+      bound: boundText(v),
+      flag: status === "measured" ? "" : status,
+    };
+  });
+}
+
+/**
+ * The chart of one experiment: a bar per variant at its median, a line from
+ * its fastest to its slowest run, a red tick at the fastest time its bound
+ * allows (the floor, or the baseline's time over the speed-up ceiling).
+ * Suspect bars are grey and labelled "suspect"; estimates are light and
+ * labelled "estimate".
+ *
+ * @example
+ * ```ts
+ * import { experiment, experimentChart, show } from "concurrency-lab";
+ * const e = await experiment({ id: "demo", question: "Which is faster?", variants: { a: () => 1, b: () => 2 } });
+ * await show(experimentChart(e));
+ * ```
+ */
+export function experimentChart(e: Experiment, opts: { title?: string; width?: number } = {}): TopLevelSpec {
+  checkExperiment(e);
+  const all = e.order.map((n) => e.variants[n]!);
+  const maxMs = Math.max(...all.map((v) => v.maxMs), ...all.map((v) => boundMs(e, v) ?? 0));
+  const unit = maxMs >= 2000 ? "s" : "ms";
+  const k = unit === "s" ? 1 / 1000 : 1;
+  const round = (x: number) => Math.round(x * k * 1000) / 1000;
+  const values = e.order.map((name) => {
+    const v = e.variants[name]!;
+    const status = variantStatus(e, name);
+    const r = ratioOf(e, name);
+    const ratio = r ? ` (${formatRatio(r.speedup)})` : "";
+    const b = boundMs(e, v);
+    return {
+      variant: name,
+      median: round(v.medianMs),
+      min: round(v.minMs),
+      max: round(v.maxMs),
+      bound: b === null ? null : round(b),
+      status,
+      text: `${formatMs(v.medianMs)}${ratio}${status === "measured" ? "" : `  ${status}`}`,
+    };
+  });
+  const bounds = values.filter((v) => v.bound !== null);
+  const domainMax = Math.max(...values.map((v) => v.max), ...bounds.map((v) => v.bound!)) * 1.45 || 1;
+  const statuses = Object.keys(STATUS_COLORS).filter((s) => values.some((v) => v.status === s));
+  const y = { field: "variant", type: "nominal" as const, title: null, sort: e.order };
+  const x = { field: "median", type: "quantitative" as const, title: `time per run (${unit}), median of ${e.rounds} rounds`, scale: { domainMin: 0, domainMax } };
+  const subtitle = [
+    `line: fastest to slowest run${bounds.length ? "; red tick: fastest time the bound allows" : ""}`,
+    e.noise.known ? `other programs: ${e.noise.otherCores.toFixed(2)} cores, steal ${(e.noise.stealShare * 100).toFixed(1)}%` : "machine noise: unknown",
+  ];
+  return {
+    $schema: SCHEMA,
+    title: { text: opts.title ?? e.question, subtitle },
+    width: opts.width ?? 600,
+    height: { step: 34 },
+    data: { values },
+    usermeta: { summary: textTable(experimentRows(e)) + "\n" + e.verdict + "\n" + e.noiseText },
+    layer: [
+      {
+        mark: { type: "bar", tooltip: true, height: { band: 0.6 } },
+        encoding: {
+          y,
+          x,
+          color: { field: "status", type: "nominal", title: null, scale: { domain: statuses, range: statuses.map((s) => STATUS_COLORS[s]!) } },
+          strokeDash: { condition: { test: "datum.status !== 'measured'", value: [4, 2] }, value: [] },
+          stroke: { condition: { test: "datum.status === 'suspect'", value: "#636363" }, value: null },
+        },
+      },
+      {
+        mark: { type: "rule", color: "#333", strokeWidth: 1.5 },
+        encoding: { y, x: { field: "min", type: "quantitative" }, x2: { field: "max" } },
+      },
+      {
+        mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 11 },
+        encoding: { y, x: { field: "max", type: "quantitative" }, text: { field: "text", type: "nominal" } },
+      },
+      ...(bounds.length
+        ? [{
+            data: { values: bounds },
+            mark: { type: "tick" as const, color: BOUND_COLOR, thickness: 3, bandSize: 26 },
+            encoding: { y, x: { field: "bound", type: "quantitative" as const } },
+          }]
+        : []),
+    ],
+  } as TopLevelSpec;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Shows one experiment: its chart, a table of its numbers and its verdict
+ * (with the machine noise of the run), as notebook outputs.
+ *
+ * @example
+ * ```ts
+ * import { experiment, showExperiment, sleep } from "concurrency-lab";
+ * const e = await experiment({
+ *   id: "sleeps", question: "Two sleeps: one after the other or together?",
+ *   variants: { sequential: async () => { await sleep(50); await sleep(50); }, together: () => Promise.all([sleep(50), sleep(50)]) },
+ *   bounds: { together: { floorMs: 50, why: "one 50 ms wait" } },
+ * });
+ * await showExperiment(e);
+ * ```
+ */
+export async function showExperiment(e: Experiment, opts: { table?: boolean; title?: string } = {}): Promise<void> {
+  checkExperiment(e);
+  await show(experimentChart(e, { title: opts.title }));
+  if (opts.table !== false) showTable(experimentRows(e));
+  const lines = e.verdict.split("\n");
+  const html = `<div><p><b>Verdict</b> (${escapeHtml(e.id)}, ${e.rounds} rounds)</p><ul>` +
+    lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("") + `</ul><p><i>${escapeHtml(e.noiseText)}</i></p></div>`;
+  displayBundle({ "text/html": html, "text/plain": `Verdict (${e.id}, ${e.rounds} rounds):\n${lines.map((l) => `- ${l}`).join("\n")}\n${e.noiseText}` });
+}
+
+/** Short outcome for the summary. */
+function outcomeText(r: RatioResult): string {
+  switch (r.outcome) {
+    case "faster": return `${formatRatio(r.speedup)} faster`;
+    case "slower": return `${formatRatio(1 / r.speedup)} slower`;
+    case "no gain": return "no gain";
+    case "too noisy": return "too noisy to tell";
+    case "beyond bound": return "beyond its bound";
+  }
+}
+
+/**
+ * One row per variant of every collected experiment: measured time, ratio
+ * against the baseline with its bound, flag and verdict. Suspect rows say
+ * "not evidence".
+ *
+ * @example
+ * ```ts
+ * import { summaryRows } from "concurrency-lab";
+ * summaryRows().filter((r) => r.flag === "");
+ * ```
+ */
+export function summaryRows(list: readonly Experiment[] = results()): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  for (const e of list) {
+    checkExperiment(e);
+    for (const name of e.order) {
+      const v = e.variants[name]!;
+      const r = ratioOf(e, name);
+      const status = variantStatus(e, name);
+      const flags = [v.estimate ? "estimate" : "", status === "suspect" ? "SUSPECT, not evidence" : ""].filter(Boolean);
+      let verdict = r ? outcomeText(r) : "baseline";
+      if (!r && v.bound?.floorMs !== undefined) verdict = v.suspect ? "below its floor" : `${formatMs(v.medianMs - v.bound.floorMs)} above floor`;
+      else if (r && v.bound?.floorMs !== undefined && !v.suspect && r.outcome !== "too noisy") {
+        verdict += `; ${formatMs(Math.max(0, v.medianMs - v.bound.floorMs))} above floor`;
+      }
+      rows.push({
+        comparison: e.id,
+        variant: name,
+        time: formatMs(v.medianMs),
+        [`ratio`]: r ? `${formatRatio(r.speedup)} vs ${e.baseline}` : "",
+        bound: boundText(v),
+        flag: flags.join(", "),
+        verdict,
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Draws the closing summary table of the notebook from the results
+ * collection (never typed by hand), then lists what is not evidence and why.
+ *
+ * @example
+ * ```ts
+ * import { showSummary, saveResults } from "concurrency-lab";
+ * await saveResults("01-threads-processes-async");
+ * await showSummary();
+ * ```
+ */
+export async function showSummary(opts: { ids?: string[] } = {}): Promise<void> {
+  const list = results().filter((e) => !opts.ids || opts.ids.includes(e.id));
+  if (list.length === 0) {
+    displayBundle({ "text/plain": "No experiments collected yet: run the cells above first." });
+    return;
+  }
+  showTable(summaryRows(list), ["comparison", "variant", "time", "ratio", "bound", "flag", "verdict"]);
+  const notes = list.flatMap((e) => [
+    ...e.ratios.filter((r) => r.suspect).map((r) => `${e.id} / ${r.variant}: ${r.reason}`),
+    ...e.order.filter((n) => e.variants[n]!.suspect && !e.ratios.some((r) => r.suspect && r.reason?.includes(e.variants[n]!.reason!)))
+      .map((n) => `${e.id} / ${n}: ${e.variants[n]!.reason}`),
+    ...e.order.filter((n) => e.variants[n]!.estimate).map((n) => `${e.id} / ${n} is an estimate: ${e.variants[n]!.estimate}`),
+  ]);
+  if (notes.length) {
+    displayBundle({
+      "text/html": `<p><b>Flagged</b> (not evidence, or extrapolated):</p><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`,
+      "text/plain": `Flagged (not evidence, or extrapolated):\n${notes.map((n) => `- ${n}`).join("\n")}`,
+    });
+  }
+}
