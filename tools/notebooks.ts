@@ -34,7 +34,8 @@ export interface ExecutionResult {
 
 /**
  * Executes a notebook on the real tslab kernel with nbclient (tools/execute_notebook.py),
- * writing the executed copy (and HTML unless `html` is false) to `outDir`.
+ * writing the executed copy (and HTML unless `html` is false) to `outDir`. The kernel gets
+ * CONCURRENCY_LAB_RESULTS_DIR=outDir, so the notebook's results JSON lands there too.
  */
 export function executeNotebook(
   python: string,
@@ -46,7 +47,9 @@ export function executeNotebook(
   const args = [script, notebook, outDir, "--timeout", String(opts.timeoutSeconds ?? 600)];
   if (opts.html === false) args.push("--no-html");
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(python, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    // The kernel inherits this: a notebook's saveResults() writes its results JSON beside the executed copy.
+    const env = { ...process.env, CONCURRENCY_LAB_RESULTS_DIR: outDir };
+    const child = spawn(python, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
