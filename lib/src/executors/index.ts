@@ -7,3 +7,5 @@ export * from "./define-task";
 export * from "./executor";
 export * from "./thread-pool";
 export * from "./process-pool";
+export * from "./timed-tasks";
+export * from "./libuv-pool";

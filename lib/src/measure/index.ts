@@ -4,6 +4,7 @@ export * from "./timeline";
 export * from "./timers";
 export * from "./machine";
 export * from "./loop-watch";
+export * from "./thread-cpu";
 export * from "./cpu-accounting";
 export * from "./machine-noise";
 export * from "./bounds";
