@@ -10,5 +10,6 @@ export * from "./sync";
 export * from "./race";
 export * from "./http";
 export * from "./pipelines";
+export * from "./queue";
 export * from "./lifecycle";
 export * from "./python";
