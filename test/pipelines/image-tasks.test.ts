@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { PNG } from "pngjs";
 import {
   ThreadPoolExecutor, ProcessPoolExecutor, analyseText, galleryBundle, generateImage, imageTasks, makeThumbnail,
+  makeThumbnailSharp, eventLoopLag, sleep,
 } from "concurrency-lab";
 
 test("makeThumbnail resizes a PNG to the asked width and returns a readable PNG", async () => {
@@ -15,7 +16,62 @@ test("makeThumbnail resizes a PNG to the asked width and returns a readable PNG"
   const centre = (16 * 32 + 16) * 4;
   const [r, g, b] = decoded.data.subarray(centre, centre + 3);
   assert.ok(g > 150 && g > r && g > b, `centre pixel is green, got rgb(${r}, ${g}, ${b})`);
+  assert.is(thumb.engine, "jimp");
+  assert.ok(thumb.stageMs !== null);
   for (const ms of Object.values(thumb.stageMs)) assert.ok(ms >= 0);
+  assert.ok(thumb.totalMs >= thumb.stageMs.decode);
+});
+
+test("makeThumbnailSharp gives the same shape with sharp: size, format, source, a green centre", async () => {
+  for (const [input, format] of [[generateImage(96, "png"), "png"], [generateImage(96, "jpeg"), "jpeg"]] as const) {
+    const thumb = await makeThumbnailSharp(input, 32, format);
+    assert.equal([thumb.engine, thumb.width, thumb.height, thumb.format], ["sharp", 32, 32, format]);
+    assert.is(thumb.source.mime, `image/${format}`);
+    assert.equal([thumb.source.width, thumb.source.height, thumb.source.bytes], [96, 96, input.length]);
+    assert.is(thumb.stageMs, null);
+    assert.ok(thumb.totalMs > 0);
+  }
+  const png = await makeThumbnailSharp(generateImage(96, "png"), 32);
+  const decoded = PNG.sync.read(Buffer.from(png.bytes));
+  const centre = (16 * 32 + 16) * 4;
+  const [r, g, b] = decoded.data.subarray(centre, centre + 3);
+  assert.ok(g > 150 && g > r && g > b, `centre pixel is green, got rgb(${r}, ${g}, ${b})`);
+});
+
+test("makeThumbnailSharp rejects corrupt or cut bytes with ImageDecodeError, and bad arguments", async () => {
+  const cut = generateImage(256, "png");
+  for (const bad of [Buffer.from("<html>not an image</html>"), cut.subarray(0, cut.length >> 1)]) {
+    const err = await makeThumbnailSharp(bad).then(() => undefined, (e: unknown) => e as Error);
+    assert.is(err?.name, "ImageDecodeError", `for ${bad.length} bytes`);
+  }
+  await makeThumbnailSharp("/etc/passwd" as never).then(
+    () => assert.unreachable("a path must be refused"),
+    (e: Error) => assert.instance(e, TypeError),
+  );
+  await makeThumbnailSharp(generateImage(8, "png"), 0).then(
+    () => assert.unreachable("width 0 must be refused"),
+    (e: Error) => assert.instance(e, RangeError),
+  );
+});
+
+test("sharp leaves the event loop free while it works; jimp on the same thread does not", async () => {
+  const input = generateImage(1024, "jpeg");
+  await makeThumbnailSharp(input, 128); // load sharp and libvips first
+  await makeThumbnail(input, 128); // and jimp
+  const lagOf = async (work: () => Promise<unknown>) => {
+    const lag = eventLoopLag({ resolutionMs: 2 });
+    await sleep(10);
+    const t0 = performance.now();
+    await work();
+    const ms = performance.now() - t0;
+    await sleep(10);
+    return { maxMs: lag.stop().maxMs, ms };
+  };
+  const sharpRun = await lagOf(() => makeThumbnailSharp(input, 128));
+  const jimpRun = await lagOf(() => makeThumbnail(input, 128));
+  // jimp blocks for most of its run; sharp's longest block is a small part of its own.
+  assert.ok(jimpRun.maxMs > 0.5 * jimpRun.ms, `jimp: longest block ${jimpRun.maxMs} of ${jimpRun.ms} ms`);
+  assert.ok(sharpRun.maxMs < jimpRun.maxMs, `sharp blocked ${sharpRun.maxMs} ms, jimp ${jimpRun.maxMs} ms`);
 });
 
 test("makeThumbnail reads JPEG and can write JPEG", async () => {
@@ -65,6 +121,8 @@ test("the tasks give the same results in a thread pool and a process pool as inl
     try {
       const remote = await pool.submit(imageTasks.makeThumbnail, input, 40);
       assert.equal(Buffer.from(remote.bytes), Buffer.from(inline.bytes));
+      const viaSharp = await pool.submit(imageTasks.makeThumbnailSharp, input, 40);
+      assert.equal([viaSharp.engine, viaSharp.width], ["sharp", 40]);
       assert.equal(await pool.submit(imageTasks.analyseText, "a b a", 2), analyseText("a b a", 2));
       const failed = await pool.submit(imageTasks.makeThumbnail, Buffer.from("junk")).then(
         () => undefined,

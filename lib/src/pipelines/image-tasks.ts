@@ -3,21 +3,29 @@
  * functions so that the same code runs inline on the main thread and, through
  * {@link imageTasks}, in a ThreadPoolExecutor or ProcessPoolExecutor.
  *
- * Images go through jimp, a pure-JavaScript decoder/encoder: its CPU cost is
- * real JavaScript work that blocks whichever thread runs it, which is exactly
- * what the notebook needs to show. jimp is loaded on first use, so importing
- * the lib (in the notebook or in a worker that only runs other tasks) does not
- * pay its ~100 ms load time.
+ * Images go through one of two libraries, as two lessons:
+ * - jimp, a pure-JavaScript decoder/encoder: its CPU cost is JavaScript work
+ *   that blocks whichever thread runs it (on the main thread, the event loop);
+ * - sharp, bindings to the C library libvips: the work runs on libuv's thread
+ *   pool, off the JavaScript thread, so the event loop stays free without a
+ *   worker pool. This is Node's form of "C extensions release the GIL".
+ * Both are loaded on first use, so importing the lib (in the notebook or in a
+ * worker that only runs other tasks) does not pay their load time.
  */
 import type * as JimpModule from "jimp";
+import type SharpModule from "sharp";
 import { now } from "../measure/clock";
 import { taskFrom } from "../executors/task";
 
 /** Output formats of {@link makeThumbnail}. */
 export type ThumbnailFormat = "png" | "jpeg";
 
-/** What {@link makeThumbnail} returns: the encoded thumbnail and what it took. */
+/** Which library made a {@link Thumbnail}. */
+export type ThumbnailEngine = "jimp" | "sharp";
+
+/** What {@link makeThumbnail} and {@link makeThumbnailSharp} return: the encoded thumbnail and what it took. */
 export interface Thumbnail {
+  engine: ThumbnailEngine;
   /** The encoded thumbnail (a Uint8Array after crossing to another thread or process). */
   bytes: Uint8Array;
   format: ThumbnailFormat;
@@ -27,8 +35,10 @@ export interface Thumbnail {
   height: number;
   /** The decoded input: its MIME type, pixel size and encoded size in bytes. */
   source: { mime: string; width: number; height: number; bytes: number };
-  /** Milliseconds spent in each stage, measured where the work ran. */
-  stageMs: { decode: number; resize: number; encode: number };
+  /** Milliseconds from start to finish, measured where the work ran (for sharp: including its wait for a libuv thread). */
+  totalMs: number;
+  /** Milliseconds spent in each stage, measured where the work ran; null for sharp, whose pipeline runs the stages as one. */
+  stageMs: { decode: number; resize: number; encode: number } | null;
 }
 
 /** Thrown by {@link makeThumbnail} when the bytes are not an image jimp can read. */
@@ -70,18 +80,7 @@ export async function makeThumbnail(
   width = 128,
   format: ThumbnailFormat = "png",
 ): Promise<Thumbnail> {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-    // jimp would treat a string as a path or URL and fetch it: refuse anything but bytes.
-    throw new TypeError(`bytes must be a Uint8Array, Buffer or ArrayBuffer, got ${describe(bytes)}`);
-  }
-  if (!Number.isInteger(width) || width < 1 || width > 4096) {
-    throw new RangeError(`width must be an integer from 1 to 4096, got ${width}`);
-  }
-  if (format !== "png" && format !== "jpeg") {
-    throw new TypeError(`format must be "png" or "jpeg", got ${JSON.stringify(format)}`);
-  }
-  const input =
-    bytes instanceof ArrayBuffer ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const input = checkThumbnailArgs(bytes, width, format);
   const { Jimp } = loadJimp();
 
   const t0 = now();
@@ -103,13 +102,72 @@ export async function makeThumbnail(
   const encoded = await image.getBuffer(mime);
   const t3 = now();
   return {
+    engine: "jimp",
     bytes: encoded,
     format,
     mime,
     width: image.width,
     height: image.height,
     source,
+    totalMs: t3 - t0,
     stageMs: { decode: t1 - t0, resize: t2 - t1, encode: t3 - t2 },
+  };
+}
+
+let sharpLib: typeof SharpModule | undefined;
+function loadSharp(): typeof SharpModule {
+  sharpLib ??= require("sharp") as typeof SharpModule;
+  return sharpLib;
+}
+
+/**
+ * {@link makeThumbnail} with sharp (libvips) instead of jimp: the same
+ * arguments, checks and result shape (`engine: "sharp"`, `stageMs: null`).
+ * sharp decodes, resizes and encodes on a thread of libuv's pool (at most
+ * `UV_THREADPOOL_SIZE`, default 4, images at once), so the calling thread's
+ * event loop stays free while it works, without any worker pool. The output
+ * bytes differ from jimp's (another resampler and encoder).
+ *
+ * @example
+ * ```ts
+ * import { generateImage, makeThumbnailSharp } from "concurrency-lab";
+ * const thumb = await makeThumbnailSharp(generateImage(512, "jpeg"), 128);
+ * thumb.width; // 128
+ * thumb.engine; // "sharp"
+ * ```
+ */
+export async function makeThumbnailSharp(
+  bytes: Uint8Array | ArrayBuffer,
+  width = 128,
+  format: ThumbnailFormat = "png",
+): Promise<Thumbnail> {
+  const input = checkThumbnailArgs(bytes, width, format);
+  const sharp = loadSharp();
+  const t0 = now();
+  let meta: Awaited<ReturnType<ReturnType<typeof SharpModule>["metadata"]>>;
+  let out: { data: Buffer; info: { width: number; height: number } };
+  try {
+    meta = await sharp(input).metadata();
+    const pipeline = sharp(input, { failOn: "truncated" }).resize({ width });
+    out = await (format === "png" ? pipeline.png() : pipeline.jpeg()).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    const head = input.subarray(0, 8).toString("hex").replace(/(..)/g, "$1 ").trim();
+    throw new ImageDecodeError(
+      `cannot decode image (${input.length} bytes, starting ${head || "<empty>"}): ${(err as Error).message}`,
+      input.length,
+    );
+  }
+  const mime = format === "png" ? "image/png" : "image/jpeg";
+  return {
+    engine: "sharp",
+    bytes: out.data,
+    format,
+    mime,
+    width: out.info.width,
+    height: out.info.height,
+    source: { mime: `image/${meta.format ?? "unknown"}`, width: meta.width ?? 0, height: meta.height ?? 0, bytes: input.length },
+    totalMs: now() - t0,
+    stageMs: null,
   };
 }
 
@@ -177,8 +235,29 @@ export const imageTasks = {
     __filename,
     "makeThumbnail",
   ),
+  makeThumbnailSharp: taskFrom<[bytes: Uint8Array | ArrayBuffer, width?: number, format?: ThumbnailFormat], Thumbnail>(
+    __filename,
+    "makeThumbnailSharp",
+  ),
   analyseText: taskFrom<[text: string, copies?: number], TextAnalysis>(__filename, "analyseText"),
 };
+
+/** Checks the arguments of both thumbnail functions and returns the bytes as a Buffer (no copy). */
+function checkThumbnailArgs(bytes: unknown, width: unknown, format: unknown): Buffer {
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    // jimp and sharp would treat a string as a path (jimp even as a URL): refuse anything but bytes.
+    throw new TypeError(`bytes must be a Uint8Array, Buffer or ArrayBuffer, got ${describe(bytes)}`);
+  }
+  if (typeof width !== "number" || !Number.isInteger(width) || width < 1 || width > 4096) {
+    throw new RangeError(`width must be an integer from 1 to 4096, got ${String(width)}`);
+  }
+  if (format !== "png" && format !== "jpeg") {
+    throw new TypeError(`format must be "png" or "jpeg", got ${JSON.stringify(format)}`);
+  }
+  if (bytes instanceof ArrayBuffer) return Buffer.from(bytes);
+  const view = bytes as Uint8Array;
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
 
 function describe(value: unknown): string {
   if (value === null) return "null";

@@ -1,3 +1,5 @@
 /** Pipelines of the later documents: image and text tasks, the full comparison program. */
 export * from "./image-tasks";
 export * from "./compare";
+export * from "./span-log";
+export * from "./slot-lanes";
