@@ -2,3 +2,4 @@
 export * from "./images";
 export * from "./slow-server";
 export * from "./http-clients";
+export * from "./download";
