@@ -1,0 +1,81 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import {
+  chartBundle, clearResults, experiment, experimentChart, experimentRows, showExperiment, showSummary, summaryRows, variantStatus,
+} from "concurrency-lab";
+import { fakeLab } from "../measure/fake-lab";
+import { withFakeKernel } from "./fake-kernel";
+
+async function mixed() {
+  clearResults();
+  const lab = fakeLab();
+  const beyond = await experiment({
+    id: "beyond", question: "Three CPU tasks on two threads", probes: lab.probes,
+    variants: { sequential: lab.variant("s", [300]), pool: lab.variant("p", [100]), estimate: lab.variant("e", [200]) },
+    bounds: { pool: { ceiling: 1.5, why: "3 tasks, 2 at a time" } },
+    estimates: { estimate: "1 task x 3" },
+  });
+  const fine = await experiment({
+    id: "fine", question: "Ten waits", probes: lab.probes,
+    variants: { sequential: lab.variant("s", [2500]), threads: lab.variant("t", [1050]) },
+    bounds: { threads: { floorMs: 1000, why: "4 rounds x 250 ms" } },
+  });
+  return { beyond, fine };
+}
+
+type Layer = { mark?: { type?: string }; data?: { values?: unknown[] } };
+
+test("experimentChart: bars by status (suspect grey, estimate light), a min-max line, a red tick at the bound", async () => {
+  const { beyond, fine } = await mixed();
+  assert.is(variantStatus(beyond, "pool"), "suspect");
+  assert.is(variantStatus(beyond, "estimate"), "estimate");
+  assert.is(variantStatus(beyond, "sequential"), "measured");
+  const spec = experimentChart(beyond) as unknown as { data: { values: Record<string, unknown>[] }; layer: Layer[] };
+  const pool = spec.data.values.find((v) => v.variant === "pool")!;
+  assert.is(pool.status, "suspect");
+  assert.match(String(pool.text), /suspect$/);
+  assert.is(pool.bound, 200, "fastest the ceiling allows: 300 ms / 1.5");
+  assert.match(String(spec.data.values.find((v) => v.variant === "estimate")!.text), /estimate$/);
+  assert.equal(spec.layer.map((l) => l.mark?.type), ["bar", "rule", "text", "tick"]);
+  const secs = experimentChart(fine) as unknown as { data: { values: Record<string, unknown>[] } };
+  assert.is(secs.data.values.find((v) => v.variant === "threads")!.median, 1.05, "seconds when runs last over 2 s");
+  const { bundle } = await chartBundle(experimentChart(beyond));
+  assert.ok(String(bundle["image/svg+xml"]).includes("suspect"), "the SVG carries the suspect label");
+  assert.match(String(bundle["text/plain"]), /SUSPECT/);
+  clearResults();
+});
+
+test("experimentRows and summaryRows flag suspect and estimate values; suspect rows say not evidence", async () => {
+  const { beyond } = await mixed();
+  const rows = experimentRows(beyond);
+  assert.equal(rows.map((r) => r.flag), ["", "suspect", "estimate"]);
+  assert.equal(rows.map((r) => r["vs sequential"]), ["baseline", "3.00x", "1.50x"]);
+  const summary = summaryRows();
+  assert.equal(summary.map((r) => `${r.comparison}/${r.variant}`), ["beyond/sequential", "beyond/pool", "beyond/estimate", "fine/sequential", "fine/threads"]);
+  assert.is(summary[1]!.flag, "SUSPECT, not evidence");
+  assert.is(summary[1]!.verdict, "beyond its bound");
+  assert.is(summary[1]!.bound, "<= 1.50x");
+  assert.is(summary[2]!.flag, "estimate");
+  assert.is(summary[4]!.verdict, "2.38x faster; 50.0 ms above floor");
+  assert.is(summary[4]!.bound, ">= 1.00 s");
+  clearResults();
+});
+
+test("showExperiment and showSummary display chart, table, verdict and the flagged list", async () => {
+  const { beyond } = await mixed();
+  const shown = await withFakeKernel(() => showExperiment(beyond));
+  assert.is(shown.length, 3);
+  assert.ok("image/svg+xml" in shown[0]!.data);
+  assert.ok("text/html" in shown[1]!.data);
+  assert.match(String(shown[2]!.data["text/plain"]), /^Verdict \(beyond, \d+ rounds\):\n- SUSPECT/);
+  const summary = await withFakeKernel(() => showSummary());
+  assert.is(summary.length, 2);
+  assert.match(String(summary[0]!.data["text/plain"]), /comparison\s+variant\s+time\s+ratio\s+bound\s+flag\s+verdict/);
+  assert.match(String(summary[1]!.data["text/plain"]), /beyond \/ pool: .*beyond the ceiling/);
+  assert.match(String(summary[1]!.data["text/plain"]), /beyond \/ estimate is an estimate: 1 task x 3/);
+  clearResults();
+  const empty = await withFakeKernel(() => showSummary());
+  assert.match(String(empty[0]!.data["text/plain"]), /No experiments collected yet/);
+});
+
+test.run();
