@@ -7,5 +7,7 @@ export * from "./define-task";
 export * from "./executor";
 export * from "./thread-pool";
 export * from "./process-pool";
+export * from "./echo-peer";
+export * from "./libuv-queue";
 export * from "./timed-tasks";
 export * from "./libuv-pool";
