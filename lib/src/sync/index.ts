@@ -7,3 +7,4 @@ export * from "./async-lock";
 export * from "./async-semaphore";
 export * from "./async-queue";
 export * from "./with-timeout";
+export * from "./task-group";
