@@ -3,7 +3,8 @@
 Two variants, each raced `runs` times with 2 threads x `increments`:
   plain      -- `counter += 1`, as in the post;
   with_call  -- the read and the write of the counter with a function call between them.
-Each race is timed, as the post prints its time. Run alone: python3 01_counter_race.py [runs] [increments]
+Each race is timed, as the post prints its time.
+Run alone: python3 01_counter_race.py [runs] [increments]
 """
 import json
 import platform

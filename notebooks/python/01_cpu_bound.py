@@ -43,7 +43,10 @@ def batch(variant, n):
         if variant == "processes":
             list(executor.map(cpu_task, [1] * TASKS))  # start the four processes before the clock
         wall, cpu = time.perf_counter(), time.process_time()
-        per_task = list(executor.map(timed_task, sizes)) if executor else [timed_task(k) for k in sizes]
+        if executor:
+            per_task = list(executor.map(timed_task, sizes))
+        else:
+            per_task = [timed_task(k) for k in sizes]
         wall_ms = (time.perf_counter() - wall) * 1000
         own_cpu_ms = (time.process_time() - cpu) * 1000
     finally:
@@ -51,14 +54,16 @@ def batch(variant, n):
             executor.shutdown()
     # In a process pool the tasks' CPU is spent in the children: add what each task measured there.
     cpu_ms = own_cpu_ms + (sum(c for _, c in per_task) if variant == "processes" else 0)
-    return {"variant": variant, "wallMs": wall_ms, "cpuMs": cpu_ms, "perTaskMs": [w for w, _ in per_task]}
+    return {"variant": variant, "wallMs": wall_ms, "cpuMs": cpu_ms,
+            "perTaskMs": [w for w, _ in per_task]}
 
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
     info = {"python": platform.python_version(), "startMethod": multiprocessing.get_start_method()}
     if mode == "calibrate":
-        print(json.dumps({**info, "n": calibrate(float(sys.argv[2]) if len(sys.argv) > 2 else 100)}))
+        target_ms = float(sys.argv[2]) if len(sys.argv) > 2 else 100
+        print(json.dumps({**info, "n": calibrate(target_ms)}))
     elif mode in ("sequential", "threads", "processes"):
         n = int(sys.argv[2]) if len(sys.argv) > 2 else calibrate(100)
         print(json.dumps({**info, "n": n, **batch(mode, n)}))

@@ -2,12 +2,13 @@
 
 Two kinds of hashing work:
   c_hash       -- hashlib.pbkdf2_hmac: its whole loop runs in C (OpenSSL), with the GIL released;
-  python_hash  -- a SHA-256 chain driven by a Python loop: each sha256() call gets 32 bytes, and hashlib
-                  releases the GIL only for inputs larger than 2047 bytes, so this thread holds it.
+  python_hash  -- a SHA-256 chain driven by a Python loop: each sha256() call gets 32 bytes,
+                  and hashlib releases the GIL only for inputs larger than 2047 bytes,
+                  so this thread holds it.
   python3 01_gil_release.py calibrate 50               -> iterations of ~50 ms for each kind
   python3 01_gil_release.py c_hash threads 200000      -> 2 hashes in 2 threads: wall and CPU time
   python3 01_gil_release.py c_hash in_turn 200000      -> the same 2 hashes one after the other
-  python3 01_gil_release.py main_loop 200000 20000     -> a main-thread loop's speed beside each kind
+  python3 01_gil_release.py main_loop 200000 20000     -> a main-thread loop beside each kind
   python3 01_gil_release.py                            -> calibrate, then everything once
 """
 import hashlib
@@ -56,7 +57,8 @@ def two_hashes(hash_fn, iterations, where):
     else:
         hash_fn(iterations)
         hash_fn(iterations)
-    return {"wallMs": (time.perf_counter() - wall) * 1000, "cpuMs": (time.process_time() - cpu) * 1000}
+    return {"wallMs": (time.perf_counter() - wall) * 1000,
+            "cpuMs": (time.process_time() - cpu) * 1000}
 
 
 def count_while(busy):
@@ -67,11 +69,13 @@ def count_while(busy):
         now = time.perf_counter()
         longest, last = max(longest, now - last), now
     elapsed = time.perf_counter() - start
-    return {"turnsPerMs": turns / (elapsed * 1000), "longestGapMs": longest * 1000, "ms": elapsed * 1000}
+    return {"turnsPerMs": turns / (elapsed * 1000), "longestGapMs": longest * 1000,
+            "ms": elapsed * 1000}
 
 
 def main_loop(iterations):
-    """The main loop beside a thread running each hash, then beside one that sleeps as long (the loop alone)."""
+    """The main loop beside a thread running each hash, then beside one that sleeps as long
+    (in effect the loop alone, checked the same way)."""
     report = {}
     beside = {**HASHES, "sleep": time.sleep}
     for name, fn in beside.items():
@@ -88,7 +92,8 @@ def main():
     info = {"python": platform.python_version(), "switchIntervalMs": sys.getswitchinterval() * 1000}
     if args and args[0] == "calibrate":
         target = float(args[1]) if len(args) > 1 else 50
-        print(json.dumps({**info, "iterations": {k: calibrate(f, target) for k, f in HASHES.items()}}))
+        iterations = {k: calibrate(f, target) for k, f in HASHES.items()}
+        print(json.dumps({**info, "iterations": iterations}))
     elif args and args[0] in HASHES:
         print(json.dumps({**info, **two_hashes(HASHES[args[0]], int(args[2]), args[1])}))
     elif args and args[0] == "main_loop":
@@ -98,7 +103,8 @@ def main():
         iterations = {k: calibrate(f, 50) for k, f in HASHES.items()}
         runs = {f"{k} {w}": two_hashes(HASHES[k], iterations[k], w)
                 for k in HASHES for w in ("in_turn", "threads")}
-        print(json.dumps({**info, "iterations": iterations, "runs": runs, "mainLoop": main_loop(iterations)}))
+        print(json.dumps({**info, "iterations": iterations, "runs": runs,
+                          "mainLoop": main_loop(iterations)}))
 
 
 if __name__ == "__main__":
