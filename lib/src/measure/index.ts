@@ -5,6 +5,7 @@ export * from "./timers";
 export * from "./machine";
 export * from "./loop-watch";
 export * from "./thread-cpu";
+export * from "./rejections";
 export * from "./cpu-accounting";
 export * from "./machine-noise";
 export * from "./bounds";
