@@ -147,7 +147,7 @@ test("bounds: a speed-up beyond its ceiling (plus tolerance) is suspect, within 
   const beyond = await run(120); // 2.5x > 1.5x * 1.1
   assert.ok(beyond.suspect);
   assert.is(beyond.ratios[0]!.outcome, "beyond bound");
-  assert.match(beyond.ratios[0]!.reason!, /2\.50x is beyond the ceiling 1\.50x \(3 tasks, 2 at a time/);
+  assert.match(beyond.ratios[0]!.reason!, /2\.50x is beyond the ceiling 1\.50x \(3 tasks in 2 rounds of 2 at a time, the least of 2 workers and 2 cores: 3\/2\)/);
   assert.match(beyond.verdict, /^SUSPECT, not evidence/);
   const edge = await run(190); // 1.58x <= 1.65x
   assert.not.ok(edge.suspect);

@@ -117,6 +117,7 @@ test("floors: sentence above the floor; suspect below it", () => {
   const below = judge({ seq: vs("seq", [2600, 2600, 2600]), threads: vs("threads", [700, 700, 700], { bound: floor }) }, "seq", quiet);
   assert.is(below.ratios[0]!.outcome, "beyond bound");
   assert.match(below.verdict, /threads took 700 ms, below its floor of 1\.00 s/);
+  assert.match(below.verdict, /No schedule can shorten the deliberate waits/);
 });
 
 test("a single variant: its time (and floor) is the verdict", () => {

@@ -56,7 +56,7 @@ export function cpuCeiling(opts: { workers: number; tasks: number; cores?: numbe
  * ```ts
  * import { roundsCeiling } from "concurrency-lab";
  * roundsCeiling({ workers: 2, tasks: 3, cores: 2 });
- * // { ceiling: 1.5, why: "3 tasks, 2 at a time (min of 2 workers, 2 cores): 2 rounds, at most 3/2 = 1.5x" }
+ * // { ceiling: 1.5, why: "3 tasks in 2 rounds of 2 at a time, the least of 2 workers and 2 cores: 3/2" }
  * ```
  */
 export function roundsCeiling(opts: { workers: number; tasks: number; cores?: number }): Bound & { ceiling: number } {
@@ -68,8 +68,8 @@ export function roundsCeiling(opts: { workers: number; tasks: number; cores?: nu
   const ceiling = Math.round((tasks / rounds) * 1000) / 1000;
   return {
     ceiling,
-    why: `${tasks} tasks, ${parallel} at a time (min of ${workers} workers, ${cores} cores): ` +
-      `${rounds} round${rounds === 1 ? "" : "s"}, at most ${tasks}/${rounds} = ${ceiling}x`,
+    why: `${tasks} tasks in ${rounds} round${rounds === 1 ? "" : "s"} of ${parallel} at a time, ` +
+      `the least of ${workers} workers and ${cores} cores: ${tasks}/${rounds}`,
   };
 }
 

@@ -194,10 +194,12 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
       ? `. CPU per run: ${formatMs(b.cpuMs)} for ${b.name}, ${formatMs(v.cpuMs)} for ${v.name}`
       : "";
     const reason = beyond.join("; ");
+    const why = ceiling !== null && speedup > ceiling * (1 + tol)
+      ? "Running side by side cannot do that: the two did not do the same work, or the machine's speed changed between them."
+      : "No schedule can shorten the deliberate waits: the run did not do the work its floor assumes.";
     return {
       ...base, outcome: "beyond bound", suspect: true, reason,
-      verdict: `${lead}SUSPECT, not evidence: ${v.name} against ${b.name}: ${reason} (${medians})${cpuNote}. ` +
-        `Running side by side cannot do that: the two did not do the same work, or the machine's speed changed between them.`,
+      verdict: `${lead}SUSPECT, not evidence: ${v.name} against ${b.name}: ${reason} (${medians})${cpuNote}. ${why}`,
     };
   }
 

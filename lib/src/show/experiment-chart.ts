@@ -100,7 +100,7 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
     const v = e.variants[name]!;
     const status = variantStatus(e, name);
     const r = ratioOf(e, name);
-    const ratio = r ? ` (${formatRatio(r.speedup)})` : "";
+    const ratio = !r ? "" : r.speedup >= 1 ? ` (${formatRatio(r.speedup)} faster)` : ` (${formatRatio(1 / r.speedup)} slower)`;
     const b = boundMs(e, v);
     return {
       variant: name,
@@ -108,6 +108,7 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
       min: round(v.minMs),
       max: round(v.maxMs),
       bound: b === null ? null : round(b),
+      labelAt: round(Math.max(v.maxMs, b ?? 0)),
       status,
       text: `${formatMs(v.medianMs)}${ratio}${status === "measured" ? "" : `  ${status}`}`,
     };
@@ -145,7 +146,7 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
       },
       {
         mark: { type: "text", align: "left", baseline: "middle", dx: 4, fontSize: 11 },
-        encoding: { y, x: { field: "max", type: "quantitative" }, text: { field: "text", type: "nominal" } },
+        encoding: { y, x: { field: "labelAt", type: "quantitative" }, text: { field: "text", type: "nominal" } },
       },
       ...(bounds.length
         ? [{
