@@ -34,7 +34,7 @@ test("faster, at its ceiling: names the ceiling and why", () => {
   assert.not.ok(ratios[0]!.suspect);
   assert.is(ratios[0]!.ceiling, 2);
   assert.equal(ratios[0]!.roundRange, [400 / 205, 405 / 200]);
-  assert.match(verdict, /^pool was 1\.98x faster than seq \(median 205 ms against 405 ms, 3 rounds, every round faster\); at its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\)\.$/);
+  assert.match(verdict, /^pool was 1\.98x faster than seq \(median 205 ms against 405 ms; 3 rounds, all faster\); at its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\)\.$/);
 });
 
 test("faster but short of the ceiling: each measured reason, only when the data shows it", () => {
@@ -64,14 +64,14 @@ test("slower: every round slower; the ceiling that allowed a gain is named with 
   const { ratios, verdict } = judge({ seq, processes: procs }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "slower");
   assert.not.ok(ratios[0]!.suspect);
-  assert.match(verdict, /^processes was 1\.80x slower than seq \(median 180 ms against 100 ms, 3 rounds, every round slower\), where the ceiling 2\.00x .* allows a gain: processes used 260 ms of CPU per run against 100 ms for seq\.$/);
+  assert.match(verdict, /^processes was 1\.80x slower than seq \(median 180 ms against 100 ms; 3 rounds, all slower\), where the ceiling 2\.00x .* allows a gain: processes used 260 ms of CPU per run against 100 ms for seq\.$/);
 });
 
 test("no gain: speed-up within ±10% and every round within ±21%", () => {
   const { ratios, verdict } = judge({ seq: vs("seq", [100, 104, 98]), threads: vs("threads", [101, 99, 103], { bound: ceiling2, coresBusy: 1.0 }) }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "no gain");
   assert.not.ok(ratios[0]!.suspect);
-  assert.match(verdict, /^No gain: threads and seq took about the same time \(0\.99x, .*every round within 21%\); short of its ceiling 2\.00x .*threads kept 1\.00 cores busy on average, where the ceiling needs 2\.$/);
+  assert.match(verdict, /^No gain: threads and seq took about the same time \(0\.99x, .*3 rounds, all within 21%\); short of its ceiling 2\.00x .*threads kept 1\.00 cores busy on average, where the ceiling needs 2\.$/);
 });
 
 test("too noisy to tell: rounds disagree; suspect, with the spreads and the machine's load", () => {
@@ -88,6 +88,24 @@ test("too noisy to tell: rounds disagree; suspect, with the spreads and the mach
 test("a gain that not every round shows is too noisy, even with a good median", () => {
   const { ratios } = judge({ seq: vs("seq", [200, 200, 200]), pool: vs("pool", [100, 100, 210]) }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "too noisy");
+  assert.is(ratios[0]!.trimmed, 0);
+});
+
+test("from 5 rounds on, the most extreme round at each end is set aside before judging", () => {
+  const seq = vs("seq", [200, 200, 200, 200, 200, 200]);
+  const pool = vs("pool", [100, 100, 100, 100, 100, 400]); // one round hit by a passing load
+  const { ratios, verdict } = judge({ seq, pool }, "seq", quiet);
+  const r = ratios[0]!;
+  assert.is(r.trimmed, 1);
+  assert.equal(r.roundRange, [0.5, 2]);
+  assert.equal(r.judgedRange, [2, 2]);
+  assert.is(r.outcome, "faster");
+  assert.match(verdict, /^pool was 2\.00x faster than seq \(median 100 ms against 200 ms; the middle 4 of 6 rounds faster\)\.$/);
+  const two = vs("pool", [100, 100, 100, 100, 400, 400, 400, 100, 100, 100]); // 3 of 10 slow: too many to set aside
+  const noisy = judge({ seq: vs("seq", Array(10).fill(200)), pool: two }, "seq", quiet).ratios[0]!;
+  assert.is(noisy.trimmed, 2);
+  assert.is(noisy.outcome, "too noisy");
+  assert.match(noisy.reason!, /the middle 6 of 10 rounds ranged from 0\.50x to 2\.00x/);
 });
 
 test("beyond its ceiling: suspect, not evidence, with the CPU evidence when it differs", () => {

@@ -57,6 +57,13 @@ export interface RatioResult {
   speedup: number;
   /** Lowest and highest speed-up of single rounds (each round's baseline run over its variant run). */
   roundRange: [number, number];
+  /**
+   * The range the outcome is judged on: single-round speed-ups without the `trimmed` most
+   * extreme rounds at each end (floor(rounds / 5): none below 5 rounds, one of 5 to 9, ...).
+   */
+  judgedRange: [number, number];
+  /** Rounds set aside at each end of the range before judging. */
+  trimmed: number;
   /** The speed-up's ceiling, if the variant's bound has one. */
   ceiling: number | null;
   bound: Bound | null;
@@ -156,9 +163,13 @@ function reasonsText(reasons: string[]): string {
  * Rules (s = `sameWithin`, t = `tolerance`; speed-up = baseline median / variant median,
  * round range = lowest and highest single-round speed-up):
  * - beyond bound: speed-up > ceiling × (1 + t), or either side below its floor → suspect;
- * - faster: speed-up ≥ 1 + s and every round faster;
- * - slower: speed-up ≤ 1 / (1 + s) and every round slower;
- * - no gain: speed-up within (1 / (1 + s), 1 + s) and every round within (1 / (1 + s)², (1 + s)²);
+ * - faster: speed-up ≥ 1 + s and every judged round faster;
+ * - slower: speed-up ≤ 1 / (1 + s) and every judged round slower;
+ * - no gain: speed-up within (1 / (1 + s), 1 + s) and every judged round within (1 / (1 + s)², (1 + s)²);
+ *
+ * "Judged rounds": all rounds below 5; from 5 rounds on, the floor(rounds / 5) most extreme
+ * single-round speed-ups at each end are set aside, so one round hit by a
+ * passing load neither makes nor breaks a verdict.
  * - too noisy: anything else (the rounds disagree) → suspect.
  *
  * @example
@@ -166,21 +177,27 @@ function reasonsText(reasons: string[]): string {
  * import { compareVariants } from "concurrency-lab";
  * // (b, v: VariantStats of an experiment; noise: its MachineNoise)
  * // compareVariants(v, b, [1.9, 2.0, 1.95], noise).verdict
- * // "pool was 1.95x faster than sequential (median 205 ms against 400 ms, 3 rounds, every round faster); ..."
+ * // "pool was 1.95x faster than sequential (median 205 ms against 400 ms; 3 rounds, all faster); ..."
  * ```
  */
 export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: number[], noise: MachineNoise, opts: JudgeOptions = {}): RatioResult {
   const tol = opts.tolerance ?? 0.1;
   const same = opts.sameWithin ?? 0.1;
   const speedup = b.medianMs / v.medianMs;
-  const lo = Math.min(...roundRatios);
-  const hi = Math.max(...roundRatios);
+  if (roundRatios.length === 0) throw new RangeError("compareVariants: no rounds to compare");
+  const sorted = [...roundRatios].sort((x, y) => x - y);
+  const n = sorted.length;
+  const trimmed = Math.floor(n / 5);
+  const lo = sorted[trimmed]!;
+  const hi = sorted[n - 1 - trimmed]!;
+  const rounds = (what: string) => (trimmed === 0 ? `${n} round${n === 1 ? "" : "s"}, ${n === 1 ? "" : "all "}${what}` : `the middle ${n - 2 * trimmed} of ${n} rounds ${what}`);
   const ceiling = v.bound?.ceiling ?? null;
   const estimate = [v.estimate && `${v.name}: ${v.estimate}`, b.estimate && `${b.name}: ${b.estimate}`].filter(Boolean).join("; ") || null;
   const lead = estimate ? `Estimate (${estimate}): ` : "";
-  const medians = `median ${formatMs(v.medianMs)} against ${formatMs(b.medianMs)}, ${v.runs} round${v.runs === 1 ? "" : "s"}`;
+  const medians = `median ${formatMs(v.medianMs)} against ${formatMs(b.medianMs)}`;
   const ceilingText = ceiling === null ? "" : `ceiling ${formatRatio(ceiling)} (${v.bound!.why})`;
-  const base = { variant: v.name, baseline: b.name, speedup, roundRange: [lo, hi] as [number, number], ceiling, bound: v.bound, estimate };
+  const base = { variant: v.name, baseline: b.name, speedup, roundRange: [sorted[0]!, sorted[n - 1]!] as [number, number],
+    judgedRange: [lo, hi] as [number, number], trimmed, ceiling, bound: v.bound, estimate };
 
   // 1. Bounds.
   const beyond: string[] = [];
@@ -199,7 +216,7 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
       : "No schedule can shorten the deliberate waits: the run did not do the work its floor assumes.";
     return {
       ...base, outcome: "beyond bound", suspect: true, reason,
-      verdict: `${lead}SUSPECT, not evidence: ${v.name} against ${b.name}: ${reason} (${medians})${cpuNote}. ${why}`,
+      verdict: `${lead}SUSPECT, not evidence: ${v.name} against ${b.name}: ${reason} (${medians}, ${n} round${n === 1 ? "" : "s"})${cpuNote}. ${why}`,
     };
   }
 
@@ -213,24 +230,25 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
   };
   if (speedup >= 1 + same && lo > 1) {
     return { ...base, outcome: "faster", suspect: false, reason: null,
-      verdict: `${lead}${v.name} was ${formatRatio(speedup)} faster than ${b.name} (${medians}, every round faster)${ceilingClause()}.` };
+      verdict: `${lead}${v.name} was ${formatRatio(speedup)} faster than ${b.name} (${medians}; ${rounds("faster")})${ceilingClause()}.` };
   }
   if (speedup <= 1 / (1 + same) && hi < 1) {
     const why = reasonsText(measuredReasons(v, b, noise, ceiling, opts));
     const allowed = ceiling !== null ? `, where the ${ceilingText} allows a gain` : "";
     return { ...base, outcome: "slower", suspect: false, reason: null,
-      verdict: `${lead}${v.name} was ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}, every round slower)${allowed}: ${why}.` };
+      verdict: `${lead}${v.name} was ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}; ${rounds("slower")})${allowed}: ${why}.` };
   }
   if (speedup > 1 / (1 + same) && speedup < 1 + same && lo > 1 / (1 + same) ** 2 && hi < (1 + same) ** 2) {
     return { ...base, outcome: "no gain", suspect: false, reason: null,
-      verdict: `${lead}No gain: ${v.name} and ${b.name} took about the same time (${formatRatio(speedup)}, ${medians}, ` +
-        `every round within ${pct((1 + same) ** 2 - 1)})${ceilingClause()}.` };
+      verdict: `${lead}No gain: ${v.name} and ${b.name} took about the same time (${formatRatio(speedup)}, ${medians}; ` +
+        `${rounds(`within ${pct((1 + same) ** 2 - 1)}`)})${ceilingClause()}.` };
   }
   const spreads = `spreads ${pct(v.spread)} for ${v.name} and ${pct(b.spread)} for ${b.name}`;
   const load = measuredReasons(v, b, noise, null, opts).filter((r) => r.startsWith("other programs") || r.startsWith("the hypervisor"));
-  const reason = `single rounds ranged from ${formatRatio(lo)} to ${formatRatio(hi)}, which does not separate the variants (${spreads})`;
+  const range = trimmed === 0 ? "single rounds" : `the middle ${n - 2 * trimmed} of ${n} rounds`;
+  const reason = `${range} ranged from ${formatRatio(lo)} to ${formatRatio(hi)}, which does not separate the variants (${spreads})`;
   return { ...base, outcome: "too noisy", suspect: true, reason,
-    verdict: `${lead}Too noisy to tell: ${v.name} against ${b.name} measured ${formatRatio(speedup)} (${medians}), but ${reason}` +
+    verdict: `${lead}Too noisy to tell: ${v.name} against ${b.name} measured ${formatRatio(speedup)} (${medians}, ${n} round${n === 1 ? "" : "s"}), but ${reason}` +
       `${load.length ? `; ${load.join("; ")}` : ""}. Not evidence: a quieter machine or a longer budget may separate them.` };
 }
 
