@@ -4,10 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  Timeline, barChart, chartBundle, distributionChart, saveChart, scalingChart, show, timelineChart,
-  type Chart,
+  LABEL_LIMIT_PX, Timeline, barChart, chartBundle, distributionChart, renderSvg, saveChart, scalingChart, show,
+  textWidth, timelineChart, type Chart,
 } from "concurrency-lab";
 import { withFakeKernel } from "./fake-kernel";
+import { overlapping, svgTexts } from "./svg-text";
 
 /** Counts the drawn items of each mark type in a vega SVG, e.g. { rect: 3, text: 3, rule: 1 }. */
 function marksIn(svg: string): Record<string, number> {
@@ -160,6 +161,85 @@ test("saveChart writes SVG or the JSON spec", async () => {
   }
 });
 
+// Labels from the notebooks that vega's no-canvas estimate used to cut with "…".
+const LONG_LABELS = [
+  "ProcessPoolExecutor (4 workers)",
+  "wait 0.3 s, return n*n · ProcessPoolExecutor",
+  "sumOfSquares (CPU) · ThreadPoolExecutor",
+  "Node.js, calibrated (258,002,665)",
+];
+
+test("textWidth measures with font metrics, at least as wide as Arial draws it", () => {
+  // Arial/Helvetica at 10 px: "ProcessPoolExecutor (4 workers)" is about 150 px; DejaVu Sans is wider.
+  const w = textWidth("ProcessPoolExecutor (4 workers)", { fontSize: 10 });
+  assert.ok(w > 145 && w < 185, `width ${w}`);
+  assert.ok(textWidth("MMMM", { fontSize: 10 }) > textWidth("iiii", { fontSize: 10 }) * 2, "letters differ in width");
+  assert.ok(textWidth("time", { fontSize: 11, fontWeight: "bold" }) > textWidth("time", { fontSize: 11 }), "bold is wider");
+  assert.is(textWidth("", { fontSize: 10 }), 0);
+});
+
+test("no label is cut with … unless longer than the limit", async () => {
+  const bars = barChart(
+    LONG_LABELS.flatMap((label, i) => [
+      { label, value: 0.4 + i / 10, series: "Node.js (this run)" },
+      { label, value: 0.5 + i / 10, series: "Python 3.11 (this run, one thread)" },
+    ]),
+  );
+  const lanes = timelineChart(LONG_LABELS.map((lane, i) => ({ label: lane, lane, start: i * 10, end: i * 10 + 50, kind: "running" })));
+  const scaling = scalingChart([{ workers: 1, speedup: 1, series: "async/await (Promise.all)" }, { workers: 2, speedup: 1.2, series: "async/await (Promise.all)" }]);
+  for (const chart of [bars, lanes, scaling]) {
+    const texts = svgTexts(await renderSvg(chart)).map((t) => t.text);
+    assert.equal(texts.filter((t) => t.endsWith("…")), [], "labels cut with …");
+    for (const label of chart === scaling ? ["async/await (Promise.all)"] : LONG_LABELS) assert.ok(texts.includes(label), `${label} drawn whole`);
+  }
+  // Past the limit a label is cut, so one absurd name cannot squeeze the plot away.
+  const huge = "a step name much longer than any axis should ever have to hold, repeated: ".repeat(3);
+  assert.ok(textWidth(huge, { fontSize: 10 }) > LABEL_LIMIT_PX);
+  const cut = svgTexts(await renderSvg(barChart([{ label: huge, value: 1 }]))).filter((t) => t.text.endsWith("…"));
+  assert.is(cut.length, 1);
+  assert.ok(cut[0]!.box.right - cut[0]!.box.left <= LABEL_LIMIT_PX + 1, "cut at the limit");
+});
+
+test("close rule labels do not collide, and stay whole", async () => {
+  const rules = [
+    { label: "floor (slowest page)", value: 1 },
+    { label: "ideal (10 workers)", value: 1.05 },
+    { label: "sum of the pages", value: 1.1 },
+    { label: "end", value: 4.6 },
+  ];
+  const svg = await renderSvg(barChart([{ label: "threads", value: 1.2 }, { label: "sequential", value: 4.3 }], { rules }));
+  const labels = svgTexts(svg).filter((t) => t.fill === "#555");
+  assert.equal(labels.map((t) => t.text).sort(), rules.map((r) => r.label).sort());
+  assert.equal(overlapping(labels, 2), [], "rule labels overlap");
+  // They would overlap on one line: the first three lie within 0.1 s of each other.
+  assert.ok(new Set(labels.map((t) => t.box.top)).size >= 3, "close labels on separate rows");
+});
+
+test("tick labels keep a gap, on every axis of every chart", async () => {
+  const big = new Timeline(0);
+  big.add({ label: "long", lane: "main", start: 0, end: 1_234_567, kind: "running" }, { label: "x", lane: "worker", start: 10, end: 20, kind: "io" });
+  const charts = [
+    big.spans().length ? timelineChart(big) : barChart([]),
+    distributionChart([987_654, 1_000_000, 912_345, 999_999, 950_000], { expected: 1_000_000 }),
+    barChart([{ label: "a", value: 123_456.7 }], { unit: "ms" }),
+    scalingChart([1, 2, 3, 4, 8, 16].map((w) => ({ workers: w, speedup: Math.min(w, 2) })), { cores: 16 }),
+  ];
+  for (const chart of charts) {
+    const ticks = svgTexts(await renderSvg(chart)).filter((t) => t.group.includes("role-axis-label") && !t.rotated);
+    assert.ok(ticks.length >= 2);
+    assert.equal(overlapping(ticks, 2), [], "tick labels run together");
+  }
+});
+
+test("heights fit the content: a one-bar chart is as tall as its bar, axis and titles", async () => {
+  const height = (svg: string) => Number(/height="(\d+)"/.exec(svg)![1]);
+  assert.ok(height(await renderSvg(barChart([{ label: "threads", value: 0.873 }], { labelTitle: "a long label axis title" }))) <= 110);
+  const twoLanes = timelineChart([
+    { label: "a", lane: "main", start: 0, end: 100, kind: "running" },
+    { label: "b", lane: "worker 1", start: 20, end: 1200, kind: "waiting" },
+  ]);
+  assert.ok(height(await renderSvg(twoLanes)) <= 140);
+});
 
 test("report SVG render times", () => {
   console.log("  SVG render ms: " + Object.entries(renderMs).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", "));

@@ -10,6 +10,7 @@ import os from "node:os";
 import type { TopLevelSpec } from "vega-lite";
 import { Timeline, type Span } from "../measure/timeline";
 import { textTable } from "./table";
+import { textWidth } from "./text-metrics";
 
 /** A vega-lite 5 spec, as made by the chart functions (and accepted by `show`). */
 export type Chart = TopLevelSpec;
@@ -27,6 +28,14 @@ export const KIND_COLORS: Readonly<Record<string, string>> = {
 };
 // Counts and worker numbers are whole: hide the ".5" labels (vega-lite ignores tickMinStep, vega-lite#9034).
 const INTEGER_LABELS = "datum.value % 1 ? '' : format(datum.value, ',d')";
+/**
+ * A label axis (bars, timeline lanes) with its title written across, above the
+ * labels, instead of turned on its side beside them: a short chart then needs
+ * no more height than its bars.
+ */
+const TITLE_ABOVE_LABELS = {
+  titleAngle: 0, titleAlign: "right", titleAnchor: "start", titleBaseline: "bottom", titleX: -7, titleY: -6,
+} as const;
 const EXTRA_COLORS = ["#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#ff9da6", "#9d755d"];
 
 function checkNonEmpty(name: string, data: unknown): void {
@@ -46,6 +55,60 @@ export function formatNumber(x: number): string {
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);
   return x.toPrecision(3);
+}
+
+/**
+ * The upper end vega would give a linear scale from 0 to `max` with
+ * `nice: true` (d3's `nice()` with 10 ticks, which vega uses). barChart sets
+ * this domain itself, so it knows where each value lands in pixels.
+ */
+function niceMax(max: number): number {
+  const e10 = Math.sqrt(50), e5 = Math.sqrt(10), e2 = Math.sqrt(2);
+  const increment = (stop: number) => {
+    const step = stop / 10;
+    const power = Math.floor(Math.log10(step));
+    const error = step / 10 ** power;
+    const factor = error >= e10 ? 10 : error >= e5 ? 5 : error >= e2 ? 2 : 1;
+    return power >= 0 ? factor * 10 ** power : -(10 ** -power) / factor;
+  };
+  let stop = max;
+  let previous: number | undefined;
+  for (let i = 0; i < 10; i++) {
+    const step = increment(stop);
+    if (step === previous) break;
+    stop = step > 0 ? Math.ceil(stop / step) * step : Math.floor(stop * step) / step;
+    previous = step;
+  }
+  return stop;
+}
+
+const RULE_FONT = 11;
+const RULE_ROW = RULE_FONT + 3;
+
+/**
+ * Places reference-line labels above the plot without overlap: each label
+ * sits right of its line (left of it when it would run past the plot's right
+ * edge), and a label that would touch an earlier one moves up a row.
+ */
+export function placeRuleLabels(
+  rules: readonly { label: string; value: number }[],
+  xMax: number,
+  width: number,
+): { label: string; value: number; align: "left" | "right"; row: number }[] {
+  const rowEnds: number[] = [];
+  const GAP = 6;
+  return [...rules]
+    .sort((a, b) => a.value - b.value)
+    .map((r) => {
+      const x = (r.value / xMax) * width;
+      const w = textWidth(r.label, { fontSize: RULE_FONT });
+      const align: "left" | "right" = x + 3 + w > width && x - 3 - w >= 0 ? "right" : "left";
+      const [start, end] = align === "left" ? [x + 3, x + 3 + w] : [x - 3 - w, x - 3];
+      let row = rowEnds.findIndex((rowEnd) => rowEnd + GAP <= start);
+      if (row < 0) row = rowEnds.push(end) - 1;
+      else rowEnds[row] = end;
+      return { ...r, align, row };
+    });
 }
 
 /** One bar of {@link barChart}. `series` groups bars, e.g. "measured" vs "published". */
@@ -98,7 +161,9 @@ export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
   });
   rules.forEach((r, i) => checkFinite(`opts.rules[${i}].value`, r.value));
   // Room on the right for the value labels past the longest bar.
-  const domainMax = Math.max(0, ...values.map((v) => v.value), ...rules.map((r) => r.value)) * 1.18 || 1;
+  const domainMax = niceMax(Math.max(0, ...values.map((v) => v.value), ...rules.map((r) => r.value)) * 1.18 || 1);
+  const width = opts.width ?? WIDTH;
+  const ruleLabels = placeRuleLabels(rules, domainMax, width);
   const unitName = { s: "seconds", ms: "milliseconds", "µs": "microseconds" }[unit];
   const valueAxis = `${opts.valueTitle ?? "time"} (${unitName})`;
   const columns = grouped ? ["label", "series", "value"] : ["label", "value"];
@@ -106,7 +171,7 @@ export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
   return {
     $schema: SCHEMA,
     title: opts.title ?? "Time per strategy",
-    width: opts.width ?? WIDTH,
+    width,
     data: { values },
     usermeta: {
       summary: textTable(
@@ -117,9 +182,9 @@ export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
     layer: [
       {
         encoding: {
-          y: { field: "label", type: "nominal", title: opts.labelTitle ?? "strategy", sort: null },
+          y: { field: "label", type: "nominal", title: opts.labelTitle ?? "strategy", sort: null, axis: TITLE_ABOVE_LABELS },
           ...(grouped ? { yOffset: { field: "series", type: "nominal" as const, sort: null } } : {}),
-          x: { field: "value", type: "quantitative", title: valueAxis, scale: { domainMax } },
+          x: { field: "value", type: "quantitative", title: valueAxis, scale: { domain: [0, domainMax], nice: false } },
         },
         layer: [
           {
@@ -143,14 +208,19 @@ export function barChart(data: BarDatum[], opts: BarChartOptions = {}): Chart {
                   mark: { type: "rule" as const, color: "#555", strokeDash: [4, 3], strokeWidth: 1.5 },
                   encoding: { x: { field: "value", type: "quantitative" as const } },
                 },
-                {
-                  mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, dy: -2, color: "#555", fontSize: 11 },
+                // One text layer per label, each on the row placeRuleLabels gave it.
+                ...ruleLabels.map((r) => ({
+                  data: { values: [r] },
+                  mark: {
+                    type: "text" as const, align: r.align, baseline: "bottom" as const, dx: r.align === "left" ? 3 : -3, dy: -2,
+                    color: "#555", fontSize: RULE_FONT,
+                  },
                   encoding: {
                     x: { field: "value", type: "quantitative" as const },
-                    y: { value: 0 },
+                    y: { value: -r.row * RULE_ROW },
                     text: { field: "label", type: "nominal" as const },
                   },
-                },
+                })),
               ],
             },
           ]
@@ -229,7 +299,7 @@ export function timelineChart(spans: Span[] | Timeline, opts: TimelineChartOptio
     },
     mark: { type: "bar", cornerRadius: 2, tooltip: true },
     encoding: {
-      y: { field: "lane", type: "nominal", title: opts.laneTitle ?? "thread / process", sort: lanes },
+      y: { field: "lane", type: "nominal", title: opts.laneTitle ?? "thread / process", sort: lanes, axis: TITLE_ABOVE_LABELS },
       x: { field: "start", type: "quantitative", title: `time since start (${unitName})` },
       x2: { field: "end" },
       color: { field: "kind", type: "nominal", title: "state", scale: { domain, range } },

@@ -6,3 +6,4 @@ export * from "./show";
 export * from "./table";
 export * from "./experiment-chart";
 export * from "./progress";
+export * from "./text-metrics";

@@ -15,6 +15,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { now } from "../measure/clock";
 import { displayBundle, type MimeBundle } from "./display";
 import { textTable } from "./table";
+import { useFontMetrics, type VegaTextMetrics } from "./text-metrics";
 
 const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 const SCHEMA_V5 = "https://vega.github.io/schema/vega-lite/v5.json";
@@ -44,9 +45,39 @@ function summaryOf(chart: TopLevelSpec, summary?: string): string {
   return [titleOf(chart), body].filter((s) => s !== "").join("\n");
 }
 
+/** Longest label, in px, drawn whole on an axis or in a legend; longer ones end in "…". */
+export const LABEL_LIMIT_PX = 300;
+
+/**
+ * Adds the lib's chart defaults to a spec's `config` (the spec's own settings
+ * win): axis and legend labels are cut only past {@link LABEL_LIMIT_PX}
+ * (vega's defaults, 180 and 160 px, cut names such as
+ * "wait 0.3 s, return n*n · ProcessPoolExecutor"), and tick labels keep a gap
+ * between them.
+ *
+ * @example
+ * ```ts
+ * import { barChart, withChartDefaults } from "concurrency-lab";
+ * withChartDefaults(barChart([{ label: "threads", value: 1 }])).config; // { axis: { labelLimit: 300, … }, … }
+ * ```
+ */
+export function withChartDefaults(chart: TopLevelSpec): TopLevelSpec {
+  checkChart(chart);
+  const config = (chart.config ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return {
+    ...chart,
+    config: {
+      ...config,
+      axis: { labelLimit: LABEL_LIMIT_PX, labelSeparation: 4, ...config.axis },
+      legend: { labelLimit: LABEL_LIMIT_PX, ...config.legend },
+    },
+  } as TopLevelSpec;
+}
+
 /**
  * Draws a vega-lite spec to an SVG string with vega 5, headless (no browser,
- * no canvas).
+ * no canvas), measuring text with font metrics ({@link useFontMetrics}) and
+ * with the lib's {@link withChartDefaults}.
  *
  * @example
  * ```ts
@@ -58,7 +89,8 @@ function summaryOf(chart: TopLevelSpec, summary?: string): string {
 export async function renderSvg(chart: TopLevelSpec): Promise<string> {
   checkChart(chart);
   const [vl, vega] = await Promise.all([import("vega-lite"), import("vega")]);
-  const view = new vega.View(vega.parse(vl.compile(chart).spec), { renderer: "none" });
+  useFontMetrics(vega as unknown as VegaTextMetrics);
+  const view = new vega.View(vega.parse(vl.compile(withChartDefaults(chart)).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
@@ -87,7 +119,7 @@ export interface ChartBundle {
 export async function chartBundle(chart: TopLevelSpec, opts: { summary?: string } = {}): Promise<ChartBundle> {
   checkChart(chart);
   if (opts.summary !== undefined && typeof opts.summary !== "string") throw new TypeError("opts.summary must be a string");
-  const spec = { ...chart, $schema: SCHEMA_V5 } as TopLevelSpec;
+  const spec = { ...withChartDefaults(chart), $schema: SCHEMA_V5 } as TopLevelSpec;
   const t0 = now();
   const svg = await renderSvg(spec);
   const svgMs = now() - t0;
