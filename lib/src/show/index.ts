@@ -2,6 +2,7 @@
 export * from "./display";
 export * from "./image-gallery";
 export * from "./charts";
+export * from "./log-bar-chart";
 export * from "./show";
 export * from "./table";
 export * from "./experiment-chart";
