@@ -3,3 +3,7 @@ export * from "./image-tasks";
 export * from "./compare";
 export * from "./span-log";
 export * from "./slot-lanes";
+export * from "./round-variants";
+export * from "./worker-costs";
+export * from "./loop-lag-variants";
+export * from "./thumbnail-batch";
