@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { runQueueWorker, type QueueWorkerOptions } from "../queue/run-queue-worker";
+import { exitWithParent } from "../lifecycle/parent-death";
 
 const USAGE = `usage: npm run queue-worker -- --redis redis://host:port [options]
 
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => stop(10_000));
   if (process.send !== undefined) {
     // Started by the lib: leave with the parent (kernel exit or kill -9), and say we are ready.
-    process.on("disconnect", () => stop(2000));
+    exitWithParent({ stdin: false, beforeExit: () => worker.close(), graceMs: 2000 });
     process.send({ type: "ready", lane: worker.lane });
   } else {
     const where = `queue ${options.queue ?? "concurrency-lab"} on ${options.redis}`;

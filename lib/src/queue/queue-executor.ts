@@ -215,6 +215,20 @@ export class QueueExecutor {
     return this.#workers;
   }
 
+  /**
+   * The lane ("pid N") of the worker running this future's job now, when the
+   * executor has `announceStarts`; undefined otherwise, or while it waits.
+   *
+   * @example
+   * ```ts
+   * const lane = queue.runningOn(future); // "pid 4242": queue.workers?.kill(lane) kills it mid-job
+   * ```
+   */
+  runningOn(future: Future<unknown>): string | undefined {
+    for (const job of this.#jobs.values()) if (job.future === future) return job.start?.lane;
+    return undefined;
+  }
+
   /** True once `shutdown()` was called. */
   get isShutdown(): boolean {
     return this.#closing !== undefined;
@@ -409,7 +423,7 @@ export class QueueExecutor {
   /** Adds the jobs submitted since the last flush in one round trip (addBulk). */
   async #flush(): Promise<void> {
     try {
-      await this.#ready;
+      await this.#workersReady; // as in the pools, jobs start once the local workers are up
     } catch (error) {
       this.#flushing = false;
       for (const job of this.#batch.splice(0)) this.#settle(job, { ok: false, error });
@@ -434,19 +448,25 @@ export class QueueExecutor {
   }
 
   #cancelled(job: Pending): void {
-    this.#forget(job);
-    if (job.added) this.#queue.remove(job.id).catch(() => {}); // 0 if a worker took it meanwhile: its result is dropped
+    this.#release(job);
+    if (!job.added) {
+      this.#jobs.delete(job.id);
+      return;
+    }
+    // 0 if a worker took it meanwhile: it runs, its events still count in stats, its result is dropped.
+    this.#queue.remove(job.id).then((removed) => removed === 1 && this.#jobs.delete(job.id), () => {});
   }
 
-  #forget(job: Pending): void {
+  /** The future no longer waits (settled or cancelled); the job stays known until its last event, for stats. */
+  #release(job: Pending): void {
     clearTimeout(job.timer);
     if (job.abort !== undefined) job.options.signal?.removeEventListener("abort", job.abort);
-    this.#jobs.delete(job.id);
     this.#unsettled.delete(job.future);
   }
 
-  #settle(job: Pending, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }, span?: Span): void {
-    this.#forget(job);
+  #settle(job: Pending, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }, span?: Span, final = true): void {
+    this.#release(job);
+    if (final) this.#jobs.delete(job.id);
     job.future.settle(outcome, span);
   }
 
@@ -471,7 +491,7 @@ export class QueueExecutor {
         job.timer = setTimeout(() => {
           const error = new TaskTimeoutError(job.task, timeoutMs, "a queue worker");
           error.message = `${job.task} ran longer than ${timeoutMs} ms: the future stopped waiting, but the job was not stopped (a queue cannot stop a running job on a worker)`;
-          this.#settle(job, { ok: false, error });
+          this.#settle(job, { ok: false, error }, undefined, false);
         }, timeoutMs);
       }
     });

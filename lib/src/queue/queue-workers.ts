@@ -3,6 +3,7 @@ import { once } from "node:events";
 import * as path from "node:path";
 import type { QueueWorkerOptions } from "./run-queue-worker";
 import type { RedisServer } from "./redis-server";
+import { forkTiedToParent } from "../lifecycle/parent-death";
 
 /** Options of {@link startQueueWorkers}: how many processes, and each one's {@link QueueWorkerOptions}. */
 export interface StartQueueWorkersOptions extends Omit<QueueWorkerOptions, "redis"> {
@@ -78,7 +79,8 @@ export async function startQueueWorkers(options: StartQueueWorkersOptions): Prom
   const entry = path.join(__dirname, "..", "cli", "queue-worker.js");
 
   const spawnOne = (): Promise<void> => {
-    const proc = fork(entry, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], execArgv: [], serialization: "json" });
+    // Tied to this process: on Linux a worker gets SIGKILL the moment the kernel dies, even mid-task.
+    const proc = fork(entry, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], ...forkTiedToParent("SIGKILL"), serialization: "json" });
     const child: Child = { process: proc, lane: `pid ${proc.pid}`, stopping: false, stderr: "" };
     children.add(child);
     proc.stderr?.on("data", (d: Buffer) => {

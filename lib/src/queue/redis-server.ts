@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { WatchdogConfig, WatchdogMessage } from "./redis-watchdog";
+import { forkTiedToParent } from "../lifecycle/parent-death";
 
 /** How to get redis-server, for messages and the notebook's "how to get it" cell. */
 export const REDIS_INSTALL_HINT =
@@ -41,6 +42,8 @@ export interface RedisOptions {
    * Pass `null` to always start a private server.
    */
   url?: string | null;
+  /** Path of the redis-server program; default {@link findRedisServer}'s answer. */
+  server?: string;
 }
 
 /** A Redis server the notebook uses, see {@link startRedis}. */
@@ -83,8 +86,7 @@ export function findRedisServer(): string | null {
   for (const candidate of candidates) {
     if (!candidate) continue;
     if (candidate.includes("/") && !existsSync(candidate)) continue;
-    const r = spawnSync(candidate, ["--version"], { encoding: "utf8", timeout: 5000 });
-    if (r.status === 0 && /Redis server/.test(r.stdout)) return candidate;
+    if (runnableRedis(candidate) !== null) return candidate;
   }
   return null;
 }
@@ -104,6 +106,11 @@ export function redisAvailable(): { ok: boolean; how: string; fix: string } {
   const server = findRedisServer();
   if (server !== null) return { ok: true, how: `${server} (${redisServerVersion(server)})`, fix: "" };
   return { ok: false, how: "no redis-server found and REDIS_URL is not set", fix: REDIS_INSTALL_HINT };
+}
+
+function runnableRedis(candidate: string): string | null {
+  const r = spawnSync(candidate, ["--version"], { encoding: "utf8", timeout: 5000 });
+  return r.status === 0 && /Redis server/.test(r.stdout) ? candidate : null;
 }
 
 function redisServerVersion(server: string): string {
@@ -137,7 +144,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   }
   const url = options.url === undefined ? (persistence ? undefined : process.env.REDIS_URL) : options.url ?? undefined;
   if (url) return externalRedis(url);
-  const server = findRedisServer();
+  const server = options.server !== undefined ? runnableRedis(options.server) : findRedisServer();
   if (server === null) {
     throw new RedisNotFoundError(
       `redis-server not found (looked at $REDIS_SERVER, PATH, $CONDA_PREFIX/bin, /usr/bin, /usr/local/bin). Install it: ${REDIS_INSTALL_HINT}`,
@@ -232,7 +239,7 @@ class PrivateRedis implements RedisServer {
     const config: WatchdogConfig = { server: this.server, args };
     const watchdog = fork(path.join(__dirname, "redis-watchdog.js"), [JSON.stringify(config)], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
-      execArgv: [],
+      ...forkTiedToParent("SIGTERM"), // the watchdog then stops redis-server
       serialization: "json",
     });
     this.#watchdog = watchdog;

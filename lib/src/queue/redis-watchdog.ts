@@ -8,9 +8,12 @@
  * kernel killed with SIGKILL), the watchdog stops redis-server (SIGTERM, so a
  * persistent server writes its data; SIGKILL after 3 s) and exits. If
  * redis-server dies by itself, the watchdog tells the parent and exits too.
+ * On Linux both are also started with a parent-death signal (`setpriv
+ * --pdeathsig`), so even a SIGKILL of the watchdog itself takes redis-server along.
  * @internal
  */
 import { spawn } from "node:child_process";
+import { tieToParent } from "../lifecycle/parent-death";
 
 /** What the parent sends as argv[2] (JSON). @internal */
 export interface WatchdogConfig {
@@ -30,7 +33,9 @@ if (require.main === module) main();
 
 function main(): void {
   const config = JSON.parse(process.argv[2] ?? "{}") as WatchdogConfig;
-  const redis = spawn(config.server, config.args, { stdio: ["ignore", "pipe", "pipe"] });
+  // On Linux, redis-server also gets SIGTERM the moment this watchdog dies, even by SIGKILL.
+  const [file, args] = tieToParent(config.server, config.args, "SIGTERM");
+  const redis = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   let ready = false;
   const tell = (message: WatchdogMessage) => {
