@@ -2,5 +2,6 @@
 export * from "./images";
 export * from "./slow-server";
 export * from "./connection-count";
+export * from "./undici-agent";
 export * from "./http-clients";
 export * from "./download";
