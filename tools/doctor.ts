@@ -17,7 +17,8 @@ function main(): void {
     console.log(`\nnot ready: ${missing.map((c) => c.name).join(", ")}`);
     process.exitCode = 1;
   } else {
-    console.log("\nready: `npm run handouts` and `npm test` can run" + (checks.every((c) => c.ok) ? "." : " (PDFs are skipped without Chromium)."));
+    const optional = checks.filter((c) => !c.ok).map((c) => c.name);
+    console.log("\nready: `npm run handouts` and `npm test` can run" + (optional.length === 0 ? "." : ` (missing, optional: ${optional.join("; ")}).`));
   }
 }
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { findNotebookPython } from "./env";
 import { kernelSpecPath } from "./register-kernel";
+import { redisAvailable } from "concurrency-lab/dist/queue/redis-server";
 
 export interface Check {
   name: string;
@@ -95,8 +96,20 @@ export function checkChromium(): Check {
   };
 }
 
+/** Redis for notebook 06 (the job queue): a redis-server to start, or REDIS_URL. Without it, 06 shows how to get it. */
+export function checkRedis(): Check {
+  const redis = redisAvailable();
+  return {
+    name: "Redis (notebook 06, the job queue, only)",
+    ok: redis.ok,
+    detail: redis.how,
+    fix: redis.fix,
+    required: false,
+  };
+}
+
 export function allChecks(): Check[] {
-  return [checkNode(), checkJupyter(), checkKernel(), checkChromium()];
+  return [checkNode(), checkJupyter(), checkKernel(), checkChromium(), checkRedis()];
 }
 
 /** Prints what is missing and how to fix it, then exits 1, for scripts that need these pieces. */
