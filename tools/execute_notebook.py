@@ -63,7 +63,22 @@ def svg_markup(svg):
     return svg
 
 
-def export_html(nb):
+SIBLING_LINK = re.compile(r'href="([^"/:?#]+)\.ipynb(#[^"]*)?"')
+
+
+def sibling_links(body, notebook_dir):
+    """Links to a sibling notebook (Previous/Next, "see 01") point at its handout:
+    href="01-x.ipynb#part" becomes href="01-x.html#part" when notebook_dir holds
+    01-x.ipynb. Other links (URLs, paths into folders) are left as they are."""
+    def to_html(match):
+        name, anchor = match.group(1), match.group(2) or ""
+        if not os.path.isfile(os.path.join(notebook_dir, name + ".ipynb")):
+            return match.group(0)
+        return f'href="{name}.html{anchor}"'
+    return SIBLING_LINK.sub(to_html, body)
+
+
+def export_html(nb, notebook_dir):
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -71,7 +86,7 @@ def export_html(nb):
                             template_file="handout.html.j2")
     exporter.register_filter("svg_markup", svg_markup)
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return sibling_links(body, notebook_dir)
 
 
 def main(argv):
@@ -113,7 +128,7 @@ def main(argv):
     nbformat.write(nb, executed)
     result["ipynb"] = executed
     if "--no-html" not in argv:
-        body = export_html(nb)
+        body = export_html(nb, os.path.dirname(os.path.abspath(path)))
         html = os.path.join(out_dir, name + ".html")
         with open(html, "w", encoding="utf-8") as f:
             f.write(body)
