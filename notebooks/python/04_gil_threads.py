@@ -8,7 +8,7 @@ Two kinds of CPU work, each run twice one after the other and twice in two threa
 Each round runs the four variants once, in turn. Times in ms; cpuMs is this process's CPU time
 (all threads), so cpuMs / wallMs is the number of cores busy on average.
 Also reports whether this interpreter is a free-threaded build (Python 3.13+; None before).
-Run alone: python3 04_gil_threads.py [target_ms_per_task] [rounds]
+Run alone: python3 04_gil_threads.py [target_ms_per_task] [rounds] [bytecode,c_code]
 """
 import hashlib
 import json
@@ -63,7 +63,8 @@ def two_in_threads(work, n):
 def main():
     target_s = (float(sys.argv[1]) if len(sys.argv) > 1 else 100) / 1000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    works = {"bytecode": bytecode, "c_code": c_code}
+    chosen = sys.argv[3].split(",") if len(sys.argv) > 3 else ["bytecode", "c_code"]
+    works = {name: {"bytecode": bytecode, "c_code": c_code}[name] for name in chosen}
     sizes = {name: calibrate(work, target_s) for name, work in works.items()}
     samples = {}
     for _ in range(rounds):

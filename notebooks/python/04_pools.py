@@ -5,7 +5,8 @@ Two tasks go through ThreadPoolExecutor and ProcessPoolExecutor, 3 workers, inpu
   squares(n)          -- a pure-Python CPU loop sized to take about cpu_ms here.
 Each pool is created inside the timing (start-up counted, as in the post's `with` block).
 Times in ms. Tasks are top-level functions, so they pickle by reference under every start method.
-Run alone: python3 04_pools.py [wait_ms] [cpu_ms] [fork|spawn|forkserver]
+With `cpu` as the fourth argument, only the CPU task runs (one round of a repeated comparison).
+Run alone: python3 04_pools.py [wait_ms] [cpu_ms] [fork|spawn|forkserver] [all|cpu]
 """
 import json
 import multiprocessing
@@ -61,9 +62,10 @@ def main():
     start = time.perf_counter()
     squares(0)
     one_cpu_ms = (time.perf_counter() - start) * 1000
+    which = (squares,) if len(sys.argv) > 4 and sys.argv[4] == "cpu" else (wait_then_square, squares)
     runs = {}
     for pool_class in (ThreadPoolExecutor, ProcessPoolExecutor):
-        for task in (wait_then_square, squares):
+        for task in which:
             runs[f"{task.__name__} · {pool_class.__name__}"] = run(pool_class, task, sizes, ctx)
     print(json.dumps({"python": platform.python_version(), "startMethod": method,
                       "cpuN": sizes[1], "oneCpuTaskMs": one_cpu_ms, "runs": runs}))
