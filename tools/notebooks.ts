@@ -4,6 +4,7 @@ import { join, resolve, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { spawn, spawnSync } from "node:child_process";
 import { repoRoot } from "./env";
+import { redisAvailable } from "concurrency-lab/dist/queue/redis-server";
 
 export const notebooksDir = join(repoRoot, "notebooks");
 
@@ -19,6 +20,20 @@ export function listNotebooks(filter: string[] = []): string[] {
     throw new Error(`no notebook matches ${filter.join(", ")}; there are: ${all.map((p) => basename(p)).join(", ")}`);
   }
   return chosen;
+}
+
+/**
+ * Why the notebook test should skip a notebook on this machine, or undefined to run it:
+ * notebook 06 (the job queue) needs Redis. Never skipped in CI (CI=true), where a missing
+ * redis-server must fail the test instead.
+ */
+export function notebookSkipReason(notebook: string): string | undefined {
+  if (process.env.CI === "true") return undefined;
+  if (basename(notebook).startsWith("06-")) {
+    const redis = redisAvailable();
+    if (!redis.ok) return `it needs Redis (${redis.how}). To run it: ${redis.fix}`;
+  }
+  return undefined;
 }
 
 export interface ExecutionResult {

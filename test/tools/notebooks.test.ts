@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 import { basename, join } from "node:path";
 import { repoRoot } from "../../tools/env";
 import { checkJupyter, checkKernel } from "../../tools/prereqs";
-import { executeNotebook, listNotebooks } from "../../tools/notebooks";
+import { executeNotebook, listNotebooks, notebookSkipReason } from "../../tools/notebooks";
 import { readFileSync } from "node:fs";
 import { formatProblems, readerProblems } from "../../tools/reader-checks";
 
@@ -19,7 +19,9 @@ const outDir = join(repoRoot, "build", "test-notebooks");
 const filter = (process.env.NOTEBOOKS ?? "").split(",").filter(Boolean);
 
 for (const nb of listNotebooks(filter)) {
-  test(`notebook ${basename(nb)} runs with no error output`, async () => {
+  const skip = notebookSkipReason(nb);
+  if (skip !== undefined) console.log(`  skipping ${basename(nb)}: ${skip}`);
+  (skip === undefined ? test : test.skip)(`notebook ${basename(nb)} runs with no error output`, async () => {
     assert.ok(jupyter.ok, `${jupyter.name}: ${jupyter.detail}. Fix: ${jupyter.fix}`);
     assert.ok(kernel.ok, `${kernel.name}: ${kernel.detail}. Fix: ${kernel.fix}`);
     const r = await executeNotebook(jupyter.python!, nb, outDir, { html: false, timeoutSeconds: 300 });
