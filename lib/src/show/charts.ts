@@ -90,7 +90,7 @@ const RULE_ROW = RULE_FONT + 3;
  * sits right of its line (left of it when it would run past the plot's right
  * edge), and a label that would touch an earlier one moves up a row.
  */
-export function placeRuleLabels(
+function placeRuleLabels(
   rules: readonly { label: string; value: number }[],
   xMax: number,
   width: number,
