@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { clearResults, experiment, results, roundsCeiling, waitFloor } from "concurrency-lab";
+import { clearResults, experiment, experimentFromSamples, noiseDuring, results, roundsCeiling, waitFloor } from "concurrency-lab";
 import { fakeLab, statLine } from "./fake-lab";
 
 const quiet = { collect: false } as const;
@@ -204,6 +204,37 @@ test("collected by id: re-running replaces the entry instead of adding one", asy
   await experiment({ ...opts, id: "hidden", collect: false });
   assert.is(results().length, 2);
   clearResults();
+});
+
+test("experimentFromSamples judges samples taken elsewhere like experiment() judges its own runs", async () => {
+  clearResults();
+  const e = experimentFromSamples({
+    id: "python", question: "Python pool", machine: { cores: 2 },
+    variants: { sequential: { samplesMs: [300, 310, 305], cpuMs: [300, 310, 305] }, pool: { samplesMs: [210, 200, 205], cpuMs: [300, 300, 300] } },
+    bounds: { pool: roundsCeiling({ workers: 2, tasks: 3, cores: 2 }) },
+  });
+  assert.is(e.rounds, 3);
+  assert.is(e.variants.pool!.medianMs, 205);
+  assert.is(e.variants.pool!.cpuSource, "reported");
+  assert.is(e.variants.pool!.processCpuMs, null);
+  assert.is(e.variants.pool!.coresBusy, 1.463); // median of 300/210, 300/200, 300/205
+  assert.is(e.ratios[0]!.outcome, "faster");
+  assert.match(e.verdict, /at its ceiling 1\.50x/);
+  assert.is(e.noise.known, false);
+  assert.equal(results().map((r) => r.id), ["python"]);
+  const plain = experimentFromSamples({ id: "p2", question: "?", variants: { a: [100, 100], b: [300, 300] }, collect: false, machine: {} });
+  assert.is(plain.ratios[0]!.outcome, "slower");
+  assert.throws(() => experimentFromSamples({ id: "x", question: "?", variants: { a: [1, 2], b: [1] } }), /same number of rounds/);
+  assert.throws(() => experimentFromSamples({ id: "x", question: "?", variants: { a: [1, -2] } }), /"a"/);
+  assert.throws(() => experimentFromSamples({ id: "x", question: "?", variants: { a: { samplesMs: [1], cpuMs: [1, 2] } } }), /cpuMs/);
+  clearResults();
+});
+
+test("noiseDuring returns the value, the wall time and the noise of its window", async () => {
+  const r = await noiseDuring(() => 42);
+  assert.is(r.value, 42);
+  assert.ok(r.wallMs >= 0);
+  assert.type(r.noise.known, "boolean");
 });
 
 test.run();

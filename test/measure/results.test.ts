@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clearResults, experiment, results, resultsDir, roundsCeiling, saveResults, type ResultsFile } from "concurrency-lab";
+import { clearResults, experiment, recordedValues, recordValues, results, resultsDir, roundsCeiling, saveResults, type ResultsFile } from "concurrency-lab";
 import { fakeLab } from "./fake-lab";
 
 async function twoComparisons() {
@@ -85,6 +85,32 @@ test("saveResults needs a name; an empty collection still writes a file", async 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("recordValues: values that are not timings, in the JSON; estimates kept; re-recording replaces by id", async () => {
+  clearResults();
+  recordValues({ id: "memory", question: "Memory per worker", unit: "MB PSS", values: { thread: 9 } });
+  recordValues({
+    id: "memory", question: "Memory per worker", unit: "MB PSS",
+    values: { thread: 9.5, process: 41.2, "100 processes": { value: 4120, estimate: "100 x one process" } },
+    verdict: "computed",
+  });
+  assert.is(recordedValues().length, 1);
+  const dir = mkdtempSync(join(tmpdir(), "results-values-"));
+  try {
+    const file = JSON.parse(readFileSync(await saveResults("v", { dir }), "utf8")) as ResultsFile;
+    assert.is(file.values.length, 1);
+    assert.equal(file.values[0]!.values.map((v) => [v.name, v.value, v.estimate]), [
+      ["thread", 9.5, null], ["process", 41.2, null], ["100 processes", 4120, "100 x one process"],
+    ]);
+    assert.is(file.values[0]!.verdict, "computed");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => recordValues({ id: "x", question: "?", unit: "", values: { a: 1 } }), /unit/);
+  assert.throws(() => recordValues({ id: "x", question: "?", unit: "u", values: { a: NaN } }), /"a"/);
+  clearResults();
+  assert.is(recordedValues().length, 0);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  chartBundle, clearResults, experiment, experimentChart, experimentRows, showExperiment, showSummary, summaryRows, variantStatus,
+  chartBundle, clearResults, recordValues, experiment, experimentChart, experimentRows, showExperiment, showSummary, summaryRows, variantStatus,
 } from "concurrency-lab";
 import { fakeLab } from "../measure/fake-lab";
 import { withFakeKernel } from "./fake-kernel";
@@ -73,6 +73,12 @@ test("showExperiment and showSummary display chart, table, verdict and the flagg
   assert.match(String(summary[0]!.data["text/plain"]), /comparison\s+variant\s+time\s+ratio\s+bound\s+flag\s+verdict/);
   assert.match(String(summary[1]!.data["text/plain"]), /beyond \/ pool: .*beyond the ceiling/);
   assert.match(String(summary[1]!.data["text/plain"]), /beyond \/ estimate is an estimate: 1 task x 3/);
+  recordValues({ id: "memory", question: "Memory", unit: "MB PSS", values: { a: 9.5, b: { value: 950, estimate: "100 x a" } }, verdict: "b is 100 times a" });
+  const withValues = await withFakeKernel(() => showSummary());
+  assert.is(withValues.length, 4);
+  assert.match(String(withValues[1]!.data["text/plain"]), /memory\s+b\s+950 MB PSS\s+estimate/);
+  assert.match(String(withValues[2]!.data["text/plain"]), /memory: b is 100 times a/);
+  assert.match(String(withValues[3]!.data["text/plain"]), /memory \/ b is an estimate: 100 x a/);
   clearResults();
   const empty = await withFakeKernel(() => showSummary());
   assert.match(String(empty[0]!.data["text/plain"]), /No experiments collected yet/);

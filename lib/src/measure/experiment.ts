@@ -165,7 +165,7 @@ function reportOf(variant: string, value: unknown): VariantReport {
 
 interface Run {
   wallMs: number;
-  processCpuMs: number;
+  processCpuMs: number | null;
   childCpuMs: number | null;
   cpuMs: number | null;
   cpuSource: "measured" | "reported";
@@ -175,6 +175,114 @@ interface Run {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const medianOf = (xs: number[]) => sampleStats(xs).median;
+
+/** What both ways of making an experiment check and share. */
+interface Common {
+  id: string;
+  question: string;
+  order: string[];
+  baseline: string;
+  bounds: Record<string, Bound>;
+  estimates: Record<string, string>;
+  tolerance: number;
+  sameWithin: number;
+}
+
+function common(opts: { id: unknown; question: unknown; baseline?: string; bounds?: Record<string, Bound>; estimates?: Record<string, string>; tolerance?: number; sameWithin?: number }, order: string[], what: string): Common {
+  const { id, question } = opts;
+  if (typeof id !== "string" || id === "") throw new TypeError(`${what}: id must be a non-empty string`);
+  if (typeof question !== "string" || question === "") throw new TypeError(`${what}: question must be a non-empty string`);
+  if (order.length === 0) throw new RangeError(`${what}: variants must not be empty`);
+  const baseline = opts.baseline ?? order[0]!;
+  if (!order.includes(baseline)) throw new RangeError(`${what}: baseline "${baseline}" is not one of the variants: ${order.join(", ")}`);
+  const bounds = opts.bounds ?? {};
+  for (const name of Object.keys(bounds)) {
+    if (!order.includes(name)) throw new RangeError(`${what}: bounds name "${name}", which is not a variant (${order.join(", ")})`);
+    const b = bounds[name]!;
+    if (b.ceiling === undefined && b.floorMs === undefined) throw new TypeError(`${what}: bound of "${name}" has neither ceiling nor floorMs`);
+    if (b.ceiling !== undefined && !(b.ceiling > 0)) throw new RangeError(`${what}: ceiling of "${name}" must be > 0, got ${String(b.ceiling)}`);
+    if (b.floorMs !== undefined && !(b.floorMs >= 0)) throw new RangeError(`${what}: floorMs of "${name}" must be >= 0, got ${String(b.floorMs)}`);
+    if (typeof b.why !== "string" || b.why === "") throw new TypeError(`${what}: bound of "${name}" must say why`);
+    if (name === baseline && b.ceiling !== undefined) throw new RangeError(`${what}: a ceiling on the baseline "${name}" means nothing (it is compared with itself)`);
+  }
+  const estimates = opts.estimates ?? {};
+  for (const name of Object.keys(estimates)) {
+    if (!order.includes(name)) throw new RangeError(`${what}: estimates name "${name}", which is not a variant (${order.join(", ")})`);
+  }
+  return {
+    id, question, order, baseline, bounds, estimates,
+    tolerance: fraction("tolerance", opts.tolerance ?? 0.1),
+    sameWithin: fraction("sameWithin", opts.sameWithin ?? 0.1),
+  };
+}
+
+/** Statistics, judgement and the result object, from the runs of each variant. */
+function build(
+  c: Common,
+  runs: Record<string, Run[]>,
+  rest: { noise: MachineNoise; machine: Record<string, unknown>; settings: Experiment["settings"]; totalMs: number; startedAt: string },
+): Experiment {
+  const stats: Record<string, VariantStats> = {};
+  const known = <T>(xs: (T | null)[]): T[] | null => (xs.every((x) => x !== null) ? (xs as T[]) : null);
+  for (const name of c.order) {
+    const rs = runs[name]!;
+    const s = sampleStats(rs.map((r) => r.wallMs));
+    const cpu = known(rs.map((r) => r.cpuMs));
+    const proc = known(rs.map((r) => r.processCpuMs));
+    const child = known(rs.map((r) => r.childCpuMs));
+    const busy = known(rs.map((r) => r.coresBusy));
+    const tasks = rs.flatMap((r) => r.report.perTaskMs ?? []);
+    const taskStats = tasks.length ? sampleStats(tasks) : null;
+    const estimate = c.estimates[name] ?? rs.map((r) => r.report.estimate).find((x) => x !== undefined) ?? null;
+    const bound = c.bounds[name] ?? null;
+    const floor = checkFloor(name, s.median, bound, c.tolerance);
+    stats[name] = {
+      name,
+      runs: rs.length,
+      samplesMs: s.samples.map(round3),
+      medianMs: round3(s.median),
+      minMs: round3(s.min),
+      maxMs: round3(s.max),
+      meanMs: round3(s.mean),
+      spread: s.median > 0 ? round3((s.max - s.min) / s.median) : 0,
+      cpuMs: cpu ? round3(medianOf(cpu)) : null,
+      processCpuMs: proc ? round3(medianOf(proc)) : null,
+      childCpuMs: child ? round3(medianOf(child)) : null,
+      cpuSource: rs.some((r) => r.cpuSource === "reported") ? "reported" : "measured",
+      coresBusy: busy ? round3(medianOf(busy)) : null,
+      perTask: taskStats
+        ? { medianMs: round3(taskStats.median), minMs: round3(taskStats.min), maxMs: round3(taskStats.max), count: tasks.length }
+        : null,
+      estimate,
+      bound,
+      suspect: floor.suspect,
+      reason: floor.reason,
+    };
+  }
+  const { ratios, verdict } = judge(stats, c.baseline, rest.noise, { tolerance: c.tolerance, sameWithin: c.sameWithin });
+  const reasons = [
+    ...Object.values(stats).filter((v) => v.suspect && !ratios.some((r) => r.reason?.includes(v.reason!))).map((v) => v.reason!),
+    ...ratios.filter((r) => r.suspect).map((r) => `${r.variant}: ${r.reason}`),
+  ];
+  return {
+    id: c.id,
+    question: c.question,
+    baseline: c.baseline,
+    order: c.order,
+    variants: stats,
+    ratios,
+    suspect: reasons.length > 0,
+    reason: reasons.length ? reasons.join("; ") : null,
+    verdict,
+    noise: rest.noise,
+    noiseText: describeNoise(rest.noise),
+    machine: rest.machine,
+    rounds: Math.min(...c.order.map((n) => runs[n]!.length)),
+    settings: rest.settings,
+    totalMs: round3(rest.totalMs),
+    startedAt: rest.startedAt,
+  };
+}
 
 /**
  * Runs a comparison fairly and judges it (see the module comment). Variants
@@ -203,30 +311,17 @@ const medianOf = (xs: number[]) => sampleStats(xs).median;
  */
 export async function experiment(opts: ExperimentOptions): Promise<Experiment> {
   if (typeof opts !== "object" || opts === null) throw new TypeError("experiment: options must be an object");
-  const { id, question, variants } = opts;
-  if (typeof id !== "string" || id === "") throw new TypeError("experiment: id must be a non-empty string");
-  if (typeof question !== "string" || question === "") throw new TypeError("experiment: question must be a non-empty string");
+  const { variants } = opts;
   if (typeof variants !== "object" || variants === null) throw new TypeError("experiment: variants must be an object of functions");
   const order = Object.keys(variants);
-  if (order.length === 0) throw new RangeError("experiment: variants must not be empty");
   for (const name of order) if (typeof variants[name] !== "function") throw new TypeError(`experiment: variant "${name}" must be a function`);
-  const baseline = opts.baseline ?? order[0]!;
-  if (!order.includes(baseline)) throw new RangeError(`experiment: baseline "${baseline}" is not one of the variants: ${order.join(", ")}`);
-  const bounds = opts.bounds ?? {};
-  for (const name of Object.keys(bounds)) {
-    if (!order.includes(name)) throw new RangeError(`experiment: bounds name "${name}", which is not a variant (${order.join(", ")})`);
-    const b = bounds[name]!;
-    if (b.ceiling === undefined && b.floorMs === undefined) throw new TypeError(`experiment: bound of "${name}" has neither ceiling nor floorMs`);
-    if (typeof b.why !== "string" || b.why === "") throw new TypeError(`experiment: bound of "${name}" must say why`);
-    if (name === baseline && b.ceiling !== undefined) throw new RangeError(`experiment: a ceiling on the baseline "${name}" means nothing (it is compared with itself)`);
-  }
+  const c = common(opts, order, "experiment");
+  const id = c.id;
   const warmup = count("warmup", opts.warmup ?? 1, 0);
   const minRounds = count("rounds", opts.rounds ?? 3, 1);
   const maxRounds = count("maxRounds", opts.maxRounds ?? Math.max(30, minRounds), minRounds);
   const budgetMs = opts.budgetMs ?? 3000;
   if (typeof budgetMs !== "number" || !(budgetMs >= 0)) throw new RangeError(`budgetMs must be a number >= 0, got ${String(budgetMs)}`);
-  const tolerance = fraction("tolerance", opts.tolerance ?? 0.1);
-  const sameWithin = fraction("sameWithin", opts.sameWithin ?? 0.1);
   const p: Probes = { ...defaultProbes, ...opts.probes };
   const extraPids = (): readonly number[] => {
     if (!opts.childPids) return [];
@@ -300,66 +395,107 @@ export async function experiment(opts: ExperimentOptions): Promise<Experiment> {
   const ourCpuMs = tree0 && tree1 ? ourProcessMs + descendantTicks(tree0, tree1) * ticksMs : null;
   const noise = machineNoise(stat0, stat1, { wallMs: windowMs, ourCpuMs, ticksPerSecond: p.ticksPerSecond() });
 
-  const stats: Record<string, VariantStats> = {};
-  for (const name of order) {
-    const rs = runs[name]!;
-    const s = sampleStats(rs.map((r) => r.wallMs));
-    const known = <T>(xs: (T | null)[]): T[] | null => (xs.every((x) => x !== null) ? (xs as T[]) : null);
-    const cpu = known(rs.map((r) => r.cpuMs));
-    const child = known(rs.map((r) => r.childCpuMs));
-    const busy = known(rs.map((r) => r.coresBusy));
-    const tasks = rs.flatMap((r) => r.report.perTaskMs ?? []);
-    const taskStats = tasks.length ? sampleStats(tasks) : null;
-    const estimate = opts.estimates?.[name] ?? rs.map((r) => r.report.estimate).find((x) => x !== undefined) ?? null;
-    const bound = bounds[name] ?? null;
-    const floor = checkFloor(name, s.median, bound, tolerance);
-    stats[name] = {
-      name,
-      runs: rs.length,
-      samplesMs: s.samples.map(round3),
-      medianMs: round3(s.median),
-      minMs: round3(s.min),
-      maxMs: round3(s.max),
-      meanMs: round3(s.mean),
-      spread: s.median > 0 ? round3((s.max - s.min) / s.median) : 0,
-      cpuMs: cpu ? round3(medianOf(cpu)) : null,
-      processCpuMs: round3(medianOf(rs.map((r) => r.processCpuMs))),
-      childCpuMs: child ? round3(medianOf(child)) : null,
-      cpuSource: rs.some((r) => r.cpuSource === "reported") ? "reported" : "measured",
-      coresBusy: busy ? round3(medianOf(busy)) : null,
-      perTask: taskStats
-        ? { medianMs: round3(taskStats.median), minMs: round3(taskStats.min), maxMs: round3(taskStats.max), count: tasks.length }
-        : null,
-      estimate,
-      bound,
-      suspect: floor.suspect,
-      reason: floor.reason,
-    };
-  }
-  const { ratios, verdict } = judge(stats, baseline, noise, { tolerance, sameWithin });
-  const reasons = [
-    ...Object.values(stats).filter((v) => v.suspect && !ratios.some((r) => r.reason?.includes(v.reason!))).map((v) => v.reason!),
-    ...ratios.filter((r) => r.suspect).map((r) => `${r.variant}: ${r.reason}`),
-  ];
-  const noiseText = describeNoise(noise);
-  const result: Experiment = {
-    id,
-    question,
-    baseline,
-    order,
-    variants: stats,
-    ratios,
-    suspect: reasons.length > 0,
-    reason: reasons.length ? reasons.join("; ") : null,
-    verdict,
+  const result = build(c, runs, {
     noise,
-    noiseText,
     machine: p.machine(),
-    rounds,
-    settings: { warmup, minRounds, maxRounds, budgetMs, tolerance, sameWithin },
-    totalMs: round3(p.clock() - start),
+    settings: { warmup, minRounds, maxRounds, budgetMs, tolerance: c.tolerance, sameWithin: c.sameWithin },
+    totalMs: p.clock() - start,
     startedAt,
+  });
+  if (opts.collect !== false) recordResult(result);
+  return result;
+}
+
+/** Samples of one variant measured elsewhere (e.g. by a Python program), one entry per round. */
+export interface VariantSamples {
+  /** Time of each round in ms, in round order (the same rounds for every variant). */
+  samplesMs: number[];
+  /** CPU time of each round in ms, if it was measured. */
+  cpuMs?: number[];
+  /** Time of each task (all rounds together), if measured. */
+  perTaskMs?: number[];
+  /** Set when the samples are extrapolated, saying how. */
+  estimate?: string;
+}
+
+/** Options of {@link experimentFromSamples}. */
+export interface SamplesExperimentOptions {
+  id: string;
+  question: string;
+  /** Per variant: its times per round (ms), or {@link VariantSamples}. Rounds must be interleaved where they were taken. */
+  variants: Record<string, number[] | VariantSamples>;
+  baseline?: string;
+  bounds?: Record<string, Bound>;
+  estimates?: Record<string, string>;
+  /** Noise of the window the samples were taken in (e.g. from `noiseDuring`); default unknown. */
+  noise?: MachineNoise;
+  tolerance?: number;
+  sameWithin?: number;
+  collect?: boolean;
+  /** Facts about the machine; default `machineInfo()`'s. */
+  machine?: Record<string, unknown>;
+}
+
+/**
+ * Judges samples measured elsewhere (a Python program that timed its own
+ * variants round by round, say) exactly as {@link experiment} judges its own
+ * runs: same statistics, bounds, suspect flags, verdict, and the same place in
+ * the results collection. Sample `i` of every variant must come from the same
+ * round `i`, the rounds interleaved where they were taken.
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, noiseDuring, runPython, showExperiment, roundsCeiling } from "concurrency-lab";
+ * const { value: py, noise } = await noiseDuring(() => runPython<{ seq: number[]; pool: number[] }>("python/pool.py"));
+ * const e = experimentFromSamples({
+ *   id: "python-pool", question: "Python: 3 CPU tasks on a pool of 2 processes",
+ *   variants: { sequential: py.result.seq, pool: py.result.pool },
+ *   bounds: { pool: roundsCeiling({ workers: 2, tasks: 3 }) }, noise,
+ * });
+ * await showExperiment(e);
+ * ```
+ */
+export function experimentFromSamples(opts: SamplesExperimentOptions): Experiment {
+  if (typeof opts !== "object" || opts === null) throw new TypeError("experimentFromSamples: options must be an object");
+  const what = "experimentFromSamples";
+  if (typeof opts.variants !== "object" || opts.variants === null) throw new TypeError(`${what}: variants must be an object`);
+  const order = Object.keys(opts.variants);
+  const c = common(opts, order, what);
+  const nums = (name: string, field: string, xs: unknown): number[] => {
+    if (!Array.isArray(xs) || xs.length === 0 || !xs.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0)) {
+      throw new TypeError(`${what}: ${field} of "${name}" must be a non-empty array of numbers >= 0`);
+    }
+    return xs as number[];
   };
+  const runs: Record<string, Run[]> = {};
+  let rounds: number | null = null;
+  for (const name of order) {
+    const raw = opts.variants[name]!;
+    const v: VariantSamples = Array.isArray(raw) ? { samplesMs: raw } : raw;
+    const wall = nums(name, "samplesMs", v?.samplesMs);
+    const cpu = v.cpuMs === undefined ? null : nums(name, "cpuMs", v.cpuMs);
+    if (cpu && cpu.length !== wall.length) throw new RangeError(`${what}: "${name}" has ${wall.length} samplesMs but ${cpu.length} cpuMs`);
+    if (rounds !== null && wall.length !== rounds) throw new RangeError(`${what}: every variant needs the same number of rounds ("${name}" has ${wall.length}, not ${rounds})`);
+    rounds = wall.length;
+    const perTask = v.perTaskMs === undefined ? undefined : nums(name, "perTaskMs", v.perTaskMs);
+    runs[name] = wall.map((w, i) => ({
+      wallMs: w,
+      processCpuMs: null,
+      childCpuMs: null,
+      cpuMs: cpu ? cpu[i]! : null,
+      cpuSource: "reported",
+      coresBusy: cpu && w > 0 ? cpu[i]! / w : null,
+      report: { ...(i === 0 && perTask ? { perTaskMs: perTask } : {}), ...(v.estimate ? { estimate: v.estimate } : {}) },
+    }));
+  }
+  const noise: MachineNoise = opts.noise ?? { known: false, reason: "the samples were taken elsewhere, without a reading of /proc/stat" };
+  const result = build(c, runs, {
+    noise,
+    machine: opts.machine ?? defaultProbes.machine(),
+    settings: { warmup: 0, minRounds: rounds!, maxRounds: rounds!, budgetMs: 0, tolerance: c.tolerance, sameWithin: c.sameWithin },
+    totalMs: 0,
+    startedAt: new Date().toISOString(),
+  });
   if (opts.collect !== false) recordResult(result);
   return result;
 }

@@ -8,7 +8,8 @@
  * print them beside the numbers. Where `/proc/stat` does not exist, noise is
  * "unknown", never zero.
  */
-import type { CpuTicks } from "./cpu-accounting";
+import { now } from "./clock";
+import { clockTicksPerSecond, descendantTicks, readCpuTicks, readProcessTree, type CpuTicks } from "./cpu-accounting";
 
 /** Noise during a measurement window, or why it is unknown. */
 export type MachineNoise =
@@ -83,4 +84,33 @@ export function describeNoise(noise: MachineNoise): string {
   if (!noise.known) return `machine noise: unknown (${noise.reason})`;
   return `machine noise during the run: other programs kept ${noise.otherCores.toFixed(2)} cores busy, ` +
     `steal ${(noise.stealShare * 100).toFixed(1)}% (this run: ${noise.ourCores.toFixed(2)} cores, machine: ${noise.cpus} CPUs)`;
+}
+
+/**
+ * Runs `fn` and reads the machine's noise around it: other programs' CPU (in
+ * cores) and steal, with this process and all its child processes counted as
+ * ours. For measurements taken by something else (a Python program), to give
+ * `experimentFromSamples` the noise of their window.
+ *
+ * @example
+ * ```ts
+ * import { noiseDuring, describeNoise, sleep } from "concurrency-lab";
+ * const { noise } = await noiseDuring(() => sleep(500));
+ * console.log(describeNoise(noise));
+ * ```
+ */
+export async function noiseDuring<T>(fn: () => T | Promise<T>): Promise<{ value: Awaited<T>; noise: MachineNoise; wallMs: number }> {
+  if (typeof fn !== "function") throw new TypeError("fn must be a function");
+  const stat0 = readCpuTicks();
+  const tree0 = readProcessTree();
+  const cpu0 = process.cpuUsage();
+  const t0 = now();
+  const value = await fn();
+  const wallMs = now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const tree1 = readProcessTree();
+  const stat1 = readCpuTicks();
+  const ticks = clockTicksPerSecond();
+  const ourCpuMs = tree0 && tree1 ? (cpu.user + cpu.system) / 1000 + (descendantTicks(tree0, tree1) * 1000) / ticks : null;
+  return { value, wallMs, noise: machineNoise(stat0, stat1, { wallMs, ourCpuMs, ticksPerSecond: ticks }) };
 }

@@ -11,13 +11,20 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { Experiment } from "./experiment";
+import { machineInfo } from "./machine";
 
 const KEY = Symbol.for("concurrency-lab.results");
+const VALUES_KEY = Symbol.for("concurrency-lab.recorded-values");
 
 /** One collection per kernel, even if the lib were loaded twice. */
 function store(): Map<string, Experiment> {
   const g = globalThis as unknown as Record<symbol, Map<string, Experiment> | undefined>;
   return (g[KEY] ??= new Map());
+}
+
+function valueStore(): Map<string, RecordedValues> {
+  const g = globalThis as unknown as Record<symbol, Map<string, RecordedValues> | undefined>;
+  return (g[VALUES_KEY] ??= new Map());
 }
 
 /**
@@ -61,6 +68,79 @@ export function results(): Experiment[] {
  */
 export function clearResults(): void {
   store().clear();
+  valueStore().clear();
+}
+
+/** Measured values that are not a timing comparison (memory per process, lost updates, ...). */
+export interface RecordedValues {
+  kind: "values";
+  id: string;
+  question: string;
+  /** Unit of every value ("MB PSS", "lost updates", "ms"). */
+  unit: string;
+  values: { name: string; value: number; estimate: string | null; note: string | null }[];
+  /** The sentence about them, computed by the notebook's code from the values, or null. */
+  verdict: string | null;
+  machine: Record<string, unknown>;
+  recordedAt: string;
+}
+
+/**
+ * Adds (or replaces, by id) measured values that are not a timing comparison
+ * to the collection, so that the summary and the results JSON carry them too.
+ * A value given as `{ value, estimate: "how" }` is an extrapolation and is
+ * flagged "estimate" wherever it is shown. `verdict`, if given, must be
+ * computed from the values by code, never typed.
+ *
+ * @example
+ * ```ts
+ * import { recordValues, processMemory } from "concurrency-lab";
+ * recordValues({
+ *   id: "memory", question: "Memory of one worker", unit: "MB PSS",
+ *   values: { "worker thread": 9.1, "child process": processMemory(process.pid).mb },
+ * });
+ * ```
+ */
+export function recordValues(opts: {
+  id: string;
+  question: string;
+  unit: string;
+  values: Record<string, number | { value: number; estimate?: string; note?: string }>;
+  verdict?: string;
+}): RecordedValues {
+  if (typeof opts !== "object" || opts === null) throw new TypeError("recordValues: options must be an object");
+  for (const k of ["id", "question", "unit"] as const) {
+    if (typeof opts[k] !== "string" || opts[k] === "") throw new TypeError(`recordValues: ${k} must be a non-empty string`);
+  }
+  if (typeof opts.values !== "object" || opts.values === null || Object.keys(opts.values).length === 0) {
+    throw new TypeError("recordValues: values must be a non-empty object of numbers");
+  }
+  const values = Object.entries(opts.values).map(([name, v]) => {
+    const x = typeof v === "number" ? { value: v } : v;
+    if (typeof x?.value !== "number" || !Number.isFinite(x.value)) throw new TypeError(`recordValues: value of "${name}" must be a finite number`);
+    return { name, value: x.value, estimate: x.estimate ?? null, note: x.note ?? null };
+  });
+  const m = machineInfo();
+  const entry: RecordedValues = {
+    kind: "values", id: opts.id, question: opts.question, unit: opts.unit, values, verdict: opts.verdict ?? null,
+    machine: { cores: m.cores, cpuModel: m.cpuModel, node: m.node, platform: m.platform, arch: m.arch },
+    recordedAt: new Date().toISOString(),
+  };
+  valueStore().set(entry.id, entry);
+  return entry;
+}
+
+/**
+ * The values recorded with {@link recordValues}, in the order first recorded.
+ *
+ * @example
+ * ```ts
+ * import { recordedValues } from "concurrency-lab";
+ * recordedValues().map((r) => r.id);
+ * ```
+ */
+export function recordedValues(): RecordedValues[] {
+  return [...valueStore().values()];
 }
 
 /** The checkout's top folder, when the lib runs from it (lib/dist/measure → ../../..). */
@@ -93,6 +173,8 @@ export interface ResultsFile {
   /** Comparisons that are suspect (beyond a bound or too noisy): listed, never evidence. */
   suspect: string[];
   comparisons: Experiment[];
+  /** Measured values that are not timing comparisons ({@link recordValues}). */
+  values: RecordedValues[];
 }
 
 /**
@@ -117,6 +199,7 @@ export async function saveResults(notebook: string, opts: { dir?: string } = {})
     savedAt: new Date().toISOString(),
     suspect: comparisons.filter((c) => c.suspect).map((c) => c.id),
     comparisons,
+    values: recordedValues(),
   };
   const path = join(dir, `${name}.results.json`);
   await writeFile(path, JSON.stringify(file, null, 2) + "\n");

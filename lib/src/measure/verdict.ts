@@ -27,8 +27,8 @@ export interface VariantStats {
   spread: number;
   /** Median CPU time per run, this process plus its child processes (or as the variant reported); null = unknown. */
   cpuMs: number | null;
-  /** Median CPU time per run of this process alone (all its threads). */
-  processCpuMs: number;
+  /** Median CPU time per run of this process alone (all its threads); null when the samples came from elsewhere. */
+  processCpuMs: number | null;
   /** Median CPU time per run of child processes; null = unknown (no /proc). */
   childCpuMs: number | null;
   /** "measured" by the harness, or "reported" by the variant itself. */

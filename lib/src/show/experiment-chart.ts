@@ -8,7 +8,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { Experiment } from "../measure/experiment";
-import { results } from "../measure/results";
+import { recordedValues, results } from "../measure/results";
 import { formatMs, formatRatio, type RatioResult, type VariantStats } from "../measure/verdict";
 import { displayBundle } from "./display";
 import { show } from "./show";
@@ -188,6 +188,13 @@ export async function showExperiment(e: Experiment, opts: { table?: boolean; tit
   displayBundle({ "text/html": html, "text/plain": `Verdict (${e.id}, ${e.rounds} rounds):\n${lines.map((l) => `- ${l}`).join("\n")}\n${e.noiseText}` });
 }
 
+/** A value for a table: at most three significant decimals. */
+function formatValue(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
+
 /** Short outcome for the summary. */
 function outcomeText(r: RatioResult): string {
   switch (r.outcome) {
@@ -251,17 +258,33 @@ export function summaryRows(list: readonly Experiment[] = results()): Record<str
  */
 export async function showSummary(opts: { ids?: string[] } = {}): Promise<void> {
   const list = results().filter((e) => !opts.ids || opts.ids.includes(e.id));
-  if (list.length === 0) {
+  const values = recordedValues().filter((r) => !opts.ids || opts.ids.includes(r.id));
+  if (list.length === 0 && values.length === 0) {
     displayBundle({ "text/plain": "No experiments collected yet: run the cells above first." });
     return;
   }
-  showTable(summaryRows(list), ["comparison", "variant", "time", "ratio", "bound", "flag", "verdict"]);
+  if (list.length) showTable(summaryRows(list), ["comparison", "variant", "time", "ratio", "bound", "flag", "verdict"]);
+  if (values.length) {
+    showTable(
+      values.flatMap((r) => r.values.map((v) => ({
+        measurement: r.id, name: v.name, value: `${formatValue(v.value)} ${r.unit}`, flag: v.estimate ? "estimate" : "", note: v.note ?? "",
+      }))),
+      ["measurement", "name", "value", "flag", "note"],
+    );
+    const said = values.filter((r) => r.verdict);
+    if (said.length) {
+      displayBundle({
+        "text/html": `<ul>${said.map((r) => `<li>${escapeHtml(`${r.id}: ${r.verdict}`)}</li>`).join("")}</ul>`,
+        "text/plain": said.map((r) => `- ${r.id}: ${r.verdict}`).join("\n"),
+      });
+    }
+  }
   const notes = list.flatMap((e) => [
     ...e.ratios.filter((r) => r.suspect).map((r) => `${e.id} / ${r.variant}: ${r.reason}`),
     ...e.order.filter((n) => e.variants[n]!.suspect && !e.ratios.some((r) => r.suspect && r.reason?.includes(e.variants[n]!.reason!)))
       .map((n) => `${e.id} / ${n}: ${e.variants[n]!.reason}`),
     ...e.order.filter((n) => e.variants[n]!.estimate).map((n) => `${e.id} / ${n} is an estimate: ${e.variants[n]!.estimate}`),
-  ]);
+  ]).concat(values.flatMap((r) => r.values.filter((v) => v.estimate).map((v) => `${r.id} / ${v.name} is an estimate: ${v.estimate}`)));
   if (notes.length) {
     displayBundle({
       "text/html": `<p><b>Flagged</b> (not evidence, or extrapolated):</p><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`,
