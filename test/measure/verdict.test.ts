@@ -34,7 +34,7 @@ test("faster, at its ceiling: names the ceiling and why", () => {
   assert.not.ok(ratios[0]!.suspect);
   assert.is(ratios[0]!.ceiling, 2);
   assert.equal(ratios[0]!.roundRange, [400 / 205, 405 / 200]);
-  assert.match(verdict, /^pool was 1\.98x faster than seq \(median 205 ms against 405 ms; 3 rounds, all faster\); at its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\)\.$/);
+  assert.match(verdict, /^pool: 1\.98x faster than seq \(median 205 ms against 405 ms; 3 rounds, all faster\); at its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\)\.$/);
 });
 
 test("faster but short of the ceiling: each measured reason, only when the data shows it", () => {
@@ -45,7 +45,7 @@ test("faster but short of the ceiling: each measured reason, only when the data 
   const busy: MachineNoise = { ...quiet, otherCores: 0.9, stealShare: 0.04 };
   const { ratios, verdict } = judge({ seq, pool }, "seq", busy);
   assert.is(ratios[0]!.outcome, "faster");
-  assert.match(verdict, /pool was 1\.33x faster than seq .*; short of its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\): /);
+  assert.match(verdict, /pool: 1\.33x faster than seq .*; short of its ceiling 2\.00x \(min\(2 workers, 2 cores, 4 tasks\)\): /);
   assert.match(verdict, /each task took 140 ms in pool against 100 ms in seq \(1\.40x as long\)/);
   assert.match(verdict, /pool kept 1\.40 cores busy on average, where the ceiling needs 2/);
   assert.match(verdict, /pool used 500 ms of CPU per run against 400 ms for seq/);
@@ -64,7 +64,7 @@ test("slower: every round slower; the ceiling that allowed a gain is named with 
   const { ratios, verdict } = judge({ seq, processes: procs }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "slower");
   assert.not.ok(ratios[0]!.suspect);
-  assert.match(verdict, /^processes was 1\.80x slower than seq \(median 180 ms against 100 ms; 3 rounds, all slower\), where the ceiling 2\.00x .* allows a gain: processes used 260 ms of CPU per run against 100 ms for seq\.$/);
+  assert.match(verdict, /^processes: 1\.80x slower than seq \(median 180 ms against 100 ms; 3 rounds, all slower\), where the ceiling 2\.00x .* allows a gain: processes used 260 ms of CPU per run against 100 ms for seq\.$/);
 });
 
 test("no gain: speed-up within ±10% and every round within ±21%", () => {
@@ -100,7 +100,7 @@ test("from 5 rounds on, the most extreme round at each end is set aside before j
   assert.equal(r.roundRange, [0.5, 2]);
   assert.equal(r.judgedRange, [2, 2]);
   assert.is(r.outcome, "faster");
-  assert.match(verdict, /^pool was 2\.00x faster than seq \(median 100 ms against 200 ms; the middle 4 of 6 rounds faster\)\.$/);
+  assert.match(verdict, /^pool: 2\.00x faster than seq \(median 100 ms against 200 ms; the middle 4 of 6 rounds faster\)\.$/);
   const two = vs("pool", [100, 100, 100, 100, 400, 400, 400, 100, 100, 100]); // 3 of 10 slow: too many to set aside
   const noisy = judge({ seq: vs("seq", Array(10).fill(200)), pool: two }, "seq", quiet).ratios[0]!;
   assert.is(noisy.trimmed, 2);

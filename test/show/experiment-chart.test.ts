@@ -56,6 +56,8 @@ test("experimentRows and summaryRows flag suspect and estimate values; suspect r
   assert.is(summary[1]!.verdict, "beyond its bound");
   assert.is(summary[1]!.bound, "<= 1.50x");
   assert.is(summary[2]!.flag, "estimate");
+  assert.is(summary[2]!.bound, "none given", "a ratio without a bound says so");
+  assert.is(summary[0]!.bound, "");
   assert.is(summary[4]!.verdict, "2.38x faster; 50.0 ms above floor");
   assert.is(summary[4]!.bound, ">= 1.00 s");
   clearResults();

@@ -305,7 +305,7 @@ function build(
  *   },
  *   bounds: { pool: roundsCeiling({ workers: 2, tasks: 3 }) },
  * });
- * await showExperiment(e); // chart + verdict, e.g. "pool was 1.46x faster than sequential (...); at its ceiling 1.50x (...)"
+ * await showExperiment(e); // chart + verdict, e.g. "pool: 1.46x faster than sequential (...); at its ceiling 1.50x (...)"
  * await pool.shutdown();
  * ```
  */

@@ -177,7 +177,7 @@ function reasonsText(reasons: string[]): string {
  * import { compareVariants } from "concurrency-lab";
  * // (b, v: VariantStats of an experiment; noise: its MachineNoise)
  * // compareVariants(v, b, [1.9, 2.0, 1.95], noise).verdict
- * // "pool was 1.95x faster than sequential (median 205 ms against 400 ms; 3 rounds, all faster); ..."
+ * // "pool: 1.95x faster than sequential (median 205 ms against 400 ms; 3 rounds, all faster); ..."
  * ```
  */
 export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: number[], noise: MachineNoise, opts: JudgeOptions = {}): RatioResult {
@@ -230,13 +230,13 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
   };
   if (speedup >= 1 + same && lo > 1) {
     return { ...base, outcome: "faster", suspect: false, reason: null,
-      verdict: `${lead}${v.name} was ${formatRatio(speedup)} faster than ${b.name} (${medians}; ${rounds("faster")})${ceilingClause()}.` };
+      verdict: `${lead}${v.name}: ${formatRatio(speedup)} faster than ${b.name} (${medians}; ${rounds("faster")})${ceilingClause()}.` };
   }
   if (speedup <= 1 / (1 + same) && hi < 1) {
     const why = reasonsText(measuredReasons(v, b, noise, ceiling, opts));
     const allowed = ceiling !== null ? `, where the ${ceilingText} allows a gain` : "";
     return { ...base, outcome: "slower", suspect: false, reason: null,
-      verdict: `${lead}${v.name} was ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}; ${rounds("slower")})${allowed}: ${why}.` };
+      verdict: `${lead}${v.name}: ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}; ${rounds("slower")})${allowed}: ${why}.` };
   }
   if (speedup > 1 / (1 + same) && speedup < 1 + same && lo > 1 / (1 + same) ** 2 && hi < (1 + same) ** 2) {
     return { ...base, outcome: "no gain", suspect: false, reason: null,

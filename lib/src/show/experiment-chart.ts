@@ -236,7 +236,7 @@ export function summaryRows(list: readonly Experiment[] = results()): Record<str
         variant: name,
         time: formatMs(v.medianMs),
         [`ratio`]: r ? `${formatRatio(r.speedup)} vs ${e.baseline}` : "",
-        bound: boundText(v),
+        bound: boundText(v) || (r ? "none given" : ""),
         flag: flags.join(", "),
         verdict,
       });
