@@ -4,6 +4,7 @@ export * from "./timeline";
 export * from "./timers";
 export * from "./machine";
 export * from "./loop-watch";
+export * from "./stall-watch";
 export * from "./thread-cpu";
 export * from "./rejections";
 export * from "./cpu-accounting";

@@ -1,0 +1,36 @@
+/** timedWithStall: wall, CPU and event-loop stall of one piece of work. No wall-clock bound. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { timedWithStall } from "concurrency-lab";
+
+test("returns the work's value with non-negative wall, CPU and stall figures", async () => {
+  const r = await timedWithStall(async () => 42);
+  assert.is(r.value, 42);
+  for (const k of ["wallMs", "cpuMs", "stallMs"] as const) assert.ok(r[k] >= 0, k);
+});
+
+test("a synchronous block shows as a stall no shorter than the work minus the monitor's resolution", async () => {
+  const r = await timedWithStall(() => {
+    const end = Date.now() + 60;
+    while (Date.now() < end) { /* busy on the main thread */ }
+  });
+  assert.ok(r.wallMs >= 60);
+  assert.ok(r.stallMs >= r.wallMs - 20, `stall ${r.stallMs} against work ${r.wallMs}`);
+});
+
+test("work that throws rejects", async () => {
+  try {
+    await timedWithStall(() => { throw new Error("boom"); });
+    assert.unreachable();
+  } catch (e) {
+    assert.match(String(e), /boom/);
+  }
+  try {
+    await timedWithStall(42 as never);
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, TypeError);
+  }
+});
+
+test.run();
