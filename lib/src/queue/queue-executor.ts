@@ -295,6 +295,21 @@ export class QueueExecutor {
   }
 
   /**
+   * The first `count` waiting jobs as Redis holds them: id, task name and the
+   * JSON data a worker receives (Celery's message body).
+   *
+   * @example
+   * ```ts
+   * await queue.peek(1); // [{ id: "q1x1ab-1", name: "countPrimes", data: { task: "countPrimes", module: "…/tasks.js", args: [[0, 100000]] } }]
+   * ```
+   */
+  async peek(count = 3): Promise<{ id: string; name: string; data: unknown }[]> {
+    await this.#ready;
+    const jobs = await this.#queue.getWaiting(0, count - 1);
+    return jobs.map((job) => ({ id: String(job.id), name: job.name, data: job.data as unknown }));
+  }
+
+  /**
    * Checks that every job this executor still waits for is in Redis, and fails
    * the futures of vanished ones with {@link JobLostError} (after a Redis restart
    * without persistence). Returns how many were lost.
