@@ -96,6 +96,7 @@ export function formatMs(ms: number): string {
 
 /** A ratio for a sentence: "1.42x". */
 export function formatRatio(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? "unbounded (a time of 0)" : String(x);
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
 }
 

@@ -13,6 +13,7 @@ import { formatMs, formatRatio, type RatioResult, type VariantStats } from "../m
 import { displayBundle } from "./display";
 import { show } from "./show";
 import { showTable, textTable } from "./table";
+import { textWidth } from "./text-metrics";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 /** Fill per status: measured blue, estimate light blue, suspect grey. */
@@ -114,9 +115,16 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
     };
   });
   const bounds = values.filter((v) => v.bound !== null);
-  const domainMax = Math.max(...values.map((v) => v.max), ...bounds.map((v) => v.bound!)) * 1.45 || 1;
+  // Room right of each bar for its label: labelAt / domainMax * width + label width <= width.
+  const width = opts.width ?? 600;
+  const domainMax = Math.max(
+    ...values.map((v) => {
+      const room = width - textWidth(v.text, { fontSize: 11 }) - 12;
+      return room > width * 0.25 ? (v.labelAt * width) / room : v.labelAt * 4;
+    }),
+  ) || 1;
   const statuses = Object.keys(STATUS_COLORS).filter((s) => values.some((v) => v.status === s));
-  const y = { field: "variant", type: "nominal" as const, title: null, sort: e.order };
+  const y = { field: "variant", type: "nominal" as const, title: null, sort: e.order, axis: { labelLimit: 300 } };
   const x = { field: "median", type: "quantitative" as const, title: `time per run (${unit}), median of ${e.rounds} rounds`, scale: { domainMin: 0, domainMax } };
   const subtitle = [
     `line: fastest to slowest run${bounds.length ? "; red tick: fastest time the bound allows" : ""}`,
@@ -125,7 +133,7 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
   return {
     $schema: SCHEMA,
     title: { text: opts.title ?? e.question, subtitle },
-    width: opts.width ?? 600,
+    width,
     height: { step: 34 },
     data: { values },
     usermeta: { summary: textTable(experimentRows(e)) + "\n" + e.verdict + "\n" + e.noiseText },
