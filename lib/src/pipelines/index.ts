@@ -7,3 +7,4 @@ export * from "./round-variants";
 export * from "./worker-costs";
 export * from "./loop-lag-variants";
 export * from "./thumbnail-batch";
+export * from "./map-with";
