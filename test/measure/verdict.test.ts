@@ -67,6 +67,11 @@ test("slower: every round slower; the ceiling that allowed a gain is named with 
   assert.match(verdict, /^processes: 1\.80x slower than seq \(median 180 ms against 100 ms; 3 rounds, all slower\), where the ceiling 2\.00x .* allows a gain: processes used 260 ms of CPU per run against 100 ms for seq\.$/);
 });
 
+test("slower with a ceiling of 1: says no gain was possible, and gives the measured reasons", () => {
+  const { verdict } = judge({ sync: vs("sync", [100, 100, 100], { cpuMs: 100 }), async: vs("async", [130, 130, 130], { cpuMs: 130, bound: { ceiling: 1, why: "one thread runs JavaScript" } }) }, "sync", quiet);
+  assert.match(verdict, /^async: 1\.30x slower than sync \(median 130 ms against 100 ms; 3 rounds, all slower\); its ceiling 1\.00x \(one thread runs JavaScript\) allows no gain: async used 130 ms of CPU per run against 100 ms for sync\.$/);
+});
+
 test("no gain: speed-up within ±10% and every round within ±21%", () => {
   const { ratios, verdict } = judge({ seq: vs("seq", [100, 104, 98]), threads: vs("threads", [101, 99, 103], { bound: ceiling2, coresBusy: 1.0 }) }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "no gain");

@@ -235,7 +235,7 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
   }
   if (speedup <= 1 / (1 + same) && hi < 1) {
     const why = reasonsText(measuredReasons(v, b, noise, ceiling, opts));
-    const allowed = ceiling !== null ? `, where the ${ceilingText} allows a gain` : "";
+    const allowed = ceiling === null ? "" : ceiling > 1 ? `, where the ${ceilingText} allows a gain` : `; its ${ceilingText} allows no gain`;
     return { ...base, outcome: "slower", suspect: false, reason: null,
       verdict: `${lead}${v.name}: ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}; ${rounds("slower")})${allowed}: ${why}.` };
   }
