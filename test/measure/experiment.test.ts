@@ -75,6 +75,25 @@ test("CPU per run: this process plus child processes (also those that exited); c
   assert.is(e.variants.processes!.cpuSource, "measured");
 });
 
+test("childPids: asked before and after each run and passed to the process-tree reader", async () => {
+  const lab = fakeLab();
+  const seen: (readonly number[])[] = [];
+  const read = lab.probes.readProcessTree!;
+  const e = await experiment({
+    ...quiet, id: "pids", question: "?", warmup: 0, rounds: 1, maxRounds: 1, childPids: () => [77, 78],
+    probes: { ...lab.probes, readProcessTree: (extra) => (seen.push(extra), read(extra)) },
+    variants: { A: lab.variant("A", [10]) },
+  });
+  assert.is(e.rounds, 1);
+  assert.ok(seen.length >= 4 && seen.every((x) => x.join() === "77,78"));
+  try {
+    await experiment({ ...quiet, id: "bad", question: "?", probes: lab.probes, childPids: (() => 5) as never, variants: { A: () => 1 } });
+    assert.unreachable("expected a TypeError");
+  } catch (err) {
+    assert.match(String(err), /childPids/);
+  }
+});
+
 test("without /proc, child CPU, total CPU and cores busy are unknown (null), process CPU is still given", async () => {
   const lab = fakeLab({ tree: false });
   const e = await experiment({ ...quiet, id: "noproc", question: "?", probes: lab.probes, variants: { A: lab.variant("A", [100]) } });
