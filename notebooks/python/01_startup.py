@@ -1,6 +1,8 @@
 """What it costs Python to start a thread and a process (each start method), and a child's memory.
 
-Start-up: the median time from creating a Thread or Process that does nothing to its join().
+Start-up, bare: the median time from creating a Thread or Process that does nothing to its join().
+Start-up, pool: the median time from creating a one-worker pool to its first result
+(its shutdown not counted).
 Memory: each child reads its own proportional set size (PSS, Linux /proc/self/smaps_rollup):
 shared pages are split between the processes that share them, so the figures add up.
 Run alone: python3 01_startup.py [runs]
@@ -12,6 +14,7 @@ import statistics
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 
 def nothing():
@@ -38,6 +41,17 @@ def median_start_join_ms(make, runs):
     return statistics.median(samples)
 
 
+def median_first_result_ms(make_pool, runs):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pool = make_pool()
+        pool.submit(nothing).result()
+        samples.append((time.perf_counter() - start) * 1000)
+        pool.shutdown()
+    return statistics.median(samples)
+
+
 def child_pss_kib(ctx):
     queue = ctx.Queue()
     child = ctx.Process(target=own_pss_kib, args=(queue,))
@@ -53,12 +67,14 @@ def main():
         "python": platform.python_version(),
         "defaultStartMethod": multiprocessing.get_start_method(),
         "threadMs": median_start_join_ms(lambda: threading.Thread(target=nothing), 4 * runs),
+        "threadPoolMs": median_first_result_ms(lambda: ThreadPoolExecutor(1), 4 * runs),
         "process": {},
     }
     for method in multiprocessing.get_all_start_methods():  # fork, spawn, forkserver on Linux
         ctx = multiprocessing.get_context(method)
         result["process"][method] = {
             "startJoinMs": median_start_join_ms(lambda: ctx.Process(target=nothing), runs),
+            "poolMs": median_first_result_ms(lambda: ProcessPoolExecutor(1, mp_context=ctx), runs),
             "pssKiB": child_pss_kib(ctx),
         }
     print(json.dumps(result))

@@ -9,5 +9,6 @@ export * from "./thread-pool";
 export * from "./process-pool";
 export * from "./echo-peer";
 export * from "./libuv-queue";
+export * from "./worker-memory";
 export * from "./timed-tasks";
 export * from "./libuv-pool";
