@@ -85,7 +85,16 @@ export interface JudgeOptions {
   sameWithin?: number;
 }
 
-/** A duration for a sentence: "212 ms", "1.23 s". */
+/**
+ * A duration for a sentence: "212 ms", "1.23 s".
+ *
+ * @example
+ * ```ts
+ * import { formatMs } from "concurrency-lab";
+ * formatMs(1234); // "1.23 s"
+ * formatMs(51.04); // "51.0 ms"
+ * ```
+ */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   if (Math.abs(ms) >= 1000) return `${(ms / 1000).toFixed(2)} s`;
@@ -94,7 +103,15 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(2)} ms`;
 }
 
-/** A ratio for a sentence: "1.42x". */
+/**
+ * A ratio for a sentence: "1.42x".
+ *
+ * @example
+ * ```ts
+ * import { formatRatio } from "concurrency-lab";
+ * formatRatio(1.4249); // "1.42x"
+ * ```
+ */
 export function formatRatio(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? "unbounded (a time of 0)" : String(x);
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
@@ -126,7 +143,18 @@ export function checkFloor(name: string, medianMs: number, bound: Bound | null |
 
 /**
  * Reasons, measured, why variant `v` gained less than it could over `b`
- * (or lost): each only when the numbers show it.
+ * (or lost): each only when the numbers show it. An empty list means the data
+ * shows no reason.
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, measuredReasons } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "r", question: "?", collect: false, variants: {
+ *   seq: { samplesMs: [400, 400, 400], perTaskMs: [100, 100, 100, 100] },
+ *   pool: { samplesMs: [280, 280, 280], perTaskMs: [140, 140, 140, 140] } } });
+ * measuredReasons(e.variants.pool, e.variants.seq, e.noise, 2);
+ * // ["each task took 140 ms in pool against 100 ms in seq (1.40x as long)"]
+ * ```
  */
 export function measuredReasons(v: VariantStats, b: VariantStats, noise: MachineNoise, ceiling: number | null, opts: JudgeOptions = {}): string[] {
   const tol = opts.tolerance ?? 0.1;
@@ -175,10 +203,11 @@ function reasonsText(reasons: string[]): string {
  *
  * @example
  * ```ts
- * import { compareVariants } from "concurrency-lab";
- * // (b, v: VariantStats of an experiment; noise: its MachineNoise)
- * // compareVariants(v, b, [1.9, 2.0, 1.95], noise).verdict
- * // "pool: 1.95x faster than sequential (median 205 ms against 400 ms; 3 rounds, all faster); ..."
+ * import { compareVariants, experimentFromSamples } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "c", question: "?", collect: false,
+ *   variants: { sequential: [400, 410, 400], pool: [205, 210, 200] } });
+ * compareVariants(e.variants.pool, e.variants.sequential, [400 / 205, 410 / 210, 400 / 200], e.noise).verdict;
+ * // "pool: 1.95x faster than sequential (median 205 ms against 400 ms; 3 rounds, all faster)."
  * ```
  */
 export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: number[], noise: MachineNoise, opts: JudgeOptions = {}): RatioResult {
@@ -253,7 +282,17 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
       `${load.length ? `; ${load.join("; ")}` : ""}. Not evidence: a quieter machine or a longer budget may separate them.` };
 }
 
-/** Sentence for a variant's floor when it is not suspect: how far above its floor it landed. */
+/**
+ * Sentence for a variant's floor when it is not suspect: how far above its floor it landed.
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, floorSentence } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "f", question: "?", collect: false, variants: { threads: [1080] },
+ *   bounds: { threads: { floorMs: 1000, why: "4 rounds x 250 ms" } } });
+ * floorSentence(e.variants.threads); // "threads took 1.08 s, 80.0 ms (8%) above its floor of 1.00 s (4 rounds x 250 ms)."
+ * ```
+ */
 export function floorSentence(v: VariantStats): string | null {
   if (v.bound?.floorMs === undefined || v.suspect) return null;
   const over = v.medianMs - v.bound.floorMs;
@@ -270,8 +309,10 @@ export function floorSentence(v: VariantStats): string | null {
  *
  * @example
  * ```ts
- * import { judge } from "concurrency-lab";
- * // const { ratios, verdict } = judge(stats, "sequential", noise);
+ * import { experimentFromSamples, judge } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "j", question: "?", collect: false,
+ *   variants: { sequential: [300, 300, 300], pool: [120, 125, 118] } });
+ * judge(e.variants, "sequential", e.noise, { tolerance: 0.2 }).ratios[0].outcome; // "faster"
  * ```
  */
 export function judge(

@@ -16,7 +16,15 @@ import { showTable, textTable } from "./table";
 import { textWidth } from "./text-metrics";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
-/** Fill per status: measured blue, estimate light blue, suspect grey. */
+/**
+ * Fill per status: measured blue, estimate light blue, suspect grey.
+ *
+ * @example
+ * ```ts
+ * import { STATUS_COLORS } from "concurrency-lab";
+ * STATUS_COLORS.suspect; // "#bdbdbd"
+ * ```
+ */
 export const STATUS_COLORS: Readonly<Record<string, string>> = { measured: "#4c78a8", estimate: "#9ecae9", suspect: "#bdbdbd" };
 const BOUND_COLOR = "#e45756";
 
@@ -32,7 +40,17 @@ function ratioOf(e: Experiment, name: string): RatioResult | undefined {
   return e.ratios.find((r) => r.variant === name);
 }
 
-/** "suspect", "estimate" or "measured" for a variant of an experiment. */
+/**
+ * "suspect", "estimate" or "measured" for a variant of an experiment.
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, variantStatus } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "s", question: "?", collect: false, variants: { seq: [300, 300, 300], pool: [100, 100, 100] },
+ *   bounds: { pool: { ceiling: 1.5, why: "3 tasks on 2 workers" } } });
+ * variantStatus(e, "pool"); // "suspect": 3x is beyond 1.5x
+ * ```
+ */
 export function variantStatus(e: Experiment, name: string): "suspect" | "estimate" | "measured" {
   const v = e.variants[name]!;
   if (v.suspect || ratioOf(e, name)?.suspect) return "suspect";
@@ -55,7 +73,15 @@ function boundMs(e: Experiment, v: VariantStats): number | null {
   return limits.length ? Math.max(...limits) : null;
 }
 
-/** Rows of the per-variant table of an experiment. */
+/**
+ * Rows of the per-variant table of an experiment (what `showExperiment` shows under the chart).
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, experimentRows, showTable } from "concurrency-lab";
+ * showTable(experimentRows(experimentFromSamples({ id: "t", question: "?", collect: false, variants: { a: [10, 11], b: [5, 6] } })));
+ * ```
+ */
 export function experimentRows(e: Experiment): Record<string, string | number>[] {
   checkExperiment(e);
   return e.order.map((name) => {
