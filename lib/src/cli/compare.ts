@@ -23,6 +23,7 @@ import {
   type ComparisonResult,
 } from "../pipelines/compare";
 import { progress, type Progress } from "../show/progress";
+import { exitWithParent } from "../lifecycle/parent-death";
 
 const HELP = `Usage: npm run compare -- [options]
 
@@ -115,6 +116,8 @@ async function measureWithProgress(
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Started from a notebook (stdin a pipe, or IPC) it must not outlive the kernel.
+  exitWithParent();
   try {
     const opts = parseCommandLine(argv);
     if (opts === "help") {

@@ -3,9 +3,13 @@
  *
  * Runs the lecture's slow web API outside a notebook (for curl, a browser or
  * a Python client) and logs one line per finished request. Ctrl-C stops it.
+ * It also stops when the process that started it goes away: the end of a
+ * piped stdin, a closed IPC channel or a new parent pid (see exitWithParent),
+ * so a notebook's demo cannot leave it listening after the kernel dies.
  */
 import { parseArgs } from "node:util";
-import { startSlowServer, type SlowServerRecord } from "../http/slow-server";
+import { startSlowServer, type SlowServer, type SlowServerRecord } from "../http/slow-server";
+import { exitWithParent } from "../lifecycle/parent-death";
 
 const USAGE = `usage: npm run slow-server -- [--workers N] [--delay MS] [--port P] [--host H] [--queue-limit N]
 
@@ -28,7 +32,10 @@ function logLine(r: SlowServerRecord): string {
   return `#${String(r.id).padEnd(4)} ${r.method} ${r.path.padEnd(20)} ${String(r.status || "---")} ${worker}  queued ${t(r.queueWait)}  took ${served}  ${r.outcome}`;
 }
 
+let running: SlowServer | undefined;
+
 async function main(): Promise<void> {
+  exitWithParent({ beforeExit: () => running?.close() });
   const { values } = parseArgs({
     options: {
       workers: { type: "string" },
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
     queueLimit: integerFlag("queue-limit", values["queue-limit"], 1000),
     onRequest: (r) => console.log(logLine(r)),
   });
+  running = server;
   console.log(`slow server on ${server.url}  (${workers} workers, ${delayMs} ms per request; Ctrl-C stops it)`);
   const stop = () => {
     server.close().then(() => process.exit(0));

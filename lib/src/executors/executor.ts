@@ -158,6 +158,16 @@ export abstract class Executor {
     return wait ? this.#closing : Promise.resolve();
   }
 
+  /** Cancels every queued job that has not been taken by a worker, with `reason(taskName)` as the message. */
+  protected cancelQueued(reason: (task: string) => string): number {
+    let cancelled = 0;
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const job = this.#queue[i]!;
+      if (!job.future.done && job.future.cancel(reason(job.call.name))) cancelled++;
+    }
+    return cancelled;
+  }
+
   /** Moves queued jobs to workers while there is room. Called whenever a job is queued or a worker frees up. */
   protected abstract pump(): void;
 

@@ -6,6 +6,7 @@
 import { runTaskCall } from "./task-runner";
 import { serializeError } from "./remote-error";
 import type { TaskCall, TaskReply } from "./task";
+import { exitWithParent } from "../lifecycle/parent-death";
 
 interface Request {
   id: number;
@@ -21,7 +22,16 @@ process.on("message", (request: Request) => {
 });
 
 // The parent closed the channel (shutdown) or died (kernel restart, kill -9): leave with it.
-process.on("disconnect", () => process.exit(0));
+// stdin is the parent's own (inherited), so it is not watched. A child busy in a
+// synchronous task notices only after it; on Linux the parent-death signal
+// (forkTiedToParent) ends it at once.
+exitWithParent({ stdin: false });
+
+// Jupyter's interrupt and Ctrl-C send SIGINT to the whole process group: the
+// parent decides what happens to its children (see ProcessPoolExecutor), so a
+// child ignores it. The pool stops a child that was running a task; an idle
+// child stays warm.
+process.on("SIGINT", () => {});
 
 // Tell the parent we are up, so a job's timeout counts its running time, not this process's start.
 process.send?.({ ready: true });

@@ -1,9 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { WorkerCrashedError } from "./executor-errors";
+import { CancelledError, TaskAbortedError, WorkerCrashedError } from "./executor-errors";
 import { Executor, type ExecutorOptions } from "./executor";
 import type { Job } from "./job";
 import type { TaskReply } from "./task";
+import { forkTiedToParent } from "../lifecycle/parent-death";
 
 /** How many jobs a child may hold: the running one plus one waiting in its inbox, to hide the message round trip. */
 const JOBS_PER_CHILD = 2;
@@ -15,6 +16,31 @@ interface Child {
   jobs: Job[];
   /** The child has started and said so: until then its first job's clock must not run (spawning is not running). */
   ready: boolean;
+  /** The pool stopped this child because the process got SIGINT while it ran a task. */
+  interrupted?: boolean;
+}
+
+const INTERRUPTED = "the process got SIGINT (a kernel interrupt or Ctrl-C)";
+
+/** Each live pool's reaction to SIGINT; one process-wide listener calls them all. */
+const onInterrupt = new Set<() => void>();
+
+function sigintListener(): void {
+  const handledElsewhere = process.listenerCount("SIGINT") > 1; // e.g. tslab interrupts the running cell
+  for (const interrupt of [...onInterrupt]) interrupt();
+  if (!handledElsewhere) {
+    // A plain script: nothing else handles SIGINT, so die of it as if this listener were not there.
+    process.removeListener("SIGINT", sigintListener);
+    process.kill(process.pid, "SIGINT");
+  }
+}
+
+function watchInterrupts(interrupt: () => void, on: boolean): void {
+  if (on) onInterrupt.add(interrupt);
+  else onInterrupt.delete(interrupt);
+  const listening = process.listeners("SIGINT").includes(sigintListener);
+  if (onInterrupt.size > 0 && !listening) process.on("SIGINT", sigintListener);
+  if (onInterrupt.size === 0 && listening) process.removeListener("SIGINT", sigintListener);
 }
 
 /**
@@ -23,7 +49,23 @@ interface Child {
  * `serialization: "advanced"` (structured clone, like the thread pool), errors
  * keep their class name, message, stack and `code`, and the environment is
  * inherited. A child that dies mid-task fails only that task and is replaced.
- * Children exit by themselves when the notebook's process goes away.
+ *
+ * Children exit with the notebook's process, however it ends: they leave
+ * when their IPC channel closes, and on Linux the kernel sends them SIGKILL
+ * the moment the parent dies, even in the middle of a task
+ * ({@link forkTiedToParent}).
+ *
+ * Interrupts: Jupyter's interrupt button (and Ctrl-C in a terminal) sends
+ * SIGINT to the kernel's whole process group, children included. The
+ * children ignore it; the pool decides. A child that was running a task is
+ * stopped (SIGKILL) and replaced, and its task fails with a
+ * {@link TaskAbortedError} that says the process got SIGINT; tasks not yet
+ * started are cancelled ({@link CancelledError}), so nothing of the
+ * interrupted cell keeps a core busy. Idle children stay alive, so the next
+ * cell's timing does not pay for starting processes again (only the
+ * replacements of stopped children, started at once in the background).
+ * In a plain script with no other SIGINT handler, the process then dies of
+ * SIGINT as usual, and its children with it.
  *
  * @example
  * ```ts
@@ -37,6 +79,8 @@ export class ProcessPoolExecutor extends Executor {
   protected readonly workerKind = "process";
   readonly #children = new Set<Child>();
   #nextId = 0;
+
+  readonly #interrupt = () => this.#onInterrupt();
 
   constructor(opts: ExecutorOptions = {}) {
     super(opts);
@@ -61,7 +105,10 @@ export class ProcessPoolExecutor extends Executor {
   /** The least busy child that can take a job, spawning one while below maxWorkers. */
   #childWithRoom(): Child | undefined {
     let best: Child | undefined;
-    for (const child of this.#children) if (best === undefined || child.jobs.length < best.jobs.length) best = child;
+    for (const child of this.#children) {
+      if (child.interrupted) continue; // being stopped: it takes nothing more
+      if (best === undefined || child.jobs.length < best.jobs.length) best = child;
+    }
     if (best !== undefined && best.jobs.length === 0) return best;
     if (this.#children.size < this.maxWorkers) return this.#spawn();
     return best !== undefined && best.jobs.length < JOBS_PER_CHILD ? best : undefined;
@@ -70,10 +117,12 @@ export class ProcessPoolExecutor extends Executor {
   #spawn(): Child {
     const proc = fork(require.resolve("./process-pool-child"), [], {
       serialization: "advanced",
-      execArgv: [], // not the notebook's flags (--inspect would clash on the port)
+      // Not the notebook's flags (--inspect would clash on the port); on Linux, SIGKILL when this process dies.
+      ...forkTiedToParent("SIGKILL"),
     });
     const child: Child = { process: proc, lane: `pid ${proc.pid}`, jobs: [], ready: false };
     this.#children.add(child);
+    watchInterrupts(this.#interrupt, true);
     proc.on("message", (message: { id: number; reply: TaskReply } | { ready: true }) => {
       if ("reply" in message) this.#onReply(child, message.reply);
       else this.#onReady(child);
@@ -128,13 +177,36 @@ export class ProcessPoolExecutor extends Executor {
 
   #onExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
     this.#children.delete(child);
+    if (this.#children.size === 0) watchInterrupts(this.#interrupt, false);
     const [running, ...waiting] = child.jobs;
     child.jobs = [];
+    if (child.interrupted) {
+      running?.fail(new TaskAbortedError(running.call.name, child.lane, INTERRUPTED), child.ready ? child.lane : undefined);
+      for (const job of waiting) job.fail(new CancelledError(`${job.call.name} was cancelled before it started: ${INTERRUPTED}`));
+      return;
+    }
     // A job whose child died before it was ready never ran: no span for it.
     running?.fail(new WorkerCrashedError(running.call.name, child.lane, code, signal), child.ready ? child.lane : undefined);
     // The others never started (a child runs one job at a time): give them to another child.
     this.requeue(waiting);
     this.pump();
+  }
+
+  /** SIGINT reached the process: stop what runs, cancel what waits, keep idle children, replace stopped ones. */
+  #onInterrupt(): void {
+    this.cancelQueued((task) => `${task} was cancelled before it started: ${INTERRUPTED}`);
+    let stopped = 0;
+    for (const child of this.#children) {
+      if (child.jobs.length === 0 || child.interrupted) continue;
+      child.interrupted = true;
+      child.process.kill("SIGKILL");
+      stopped++;
+    }
+    if (this.isShutdown || process.listenerCount("SIGINT") <= 1) return; // no one will use the pool again
+    // Start the replacements now, so the next cell does not time their start-up.
+    for (let i = 0; i < stopped && this.#children.size - stopped + i < this.maxWorkers; i++) {
+      this.#setHoldsProcess(this.#spawn(), false);
+    }
   }
 
   /** A busy child keeps the notebook's process alive; an idle one does not, so a plain script can end. */
@@ -149,6 +221,7 @@ export class ProcessPoolExecutor extends Executor {
   }
 
   protected async closeWorkers(): Promise<void> {
+    watchInterrupts(this.#interrupt, false);
     await Promise.all(
       [...this.#children].map(async (child) => {
         const exited = once(child.process, "exit");
