@@ -4,12 +4,15 @@ Two tasks go through ThreadPoolExecutor and ProcessPoolExecutor, 3 workers, inpu
   wait_then_square(n) -- sleeps wait_ms, then returns n * n (the post sleeps 1 s);
   squares(n)          -- a pure-Python CPU loop sized to take about cpu_ms here.
 Each pool is created inside the timing (start-up counted, as in the post's `with` block).
-Times in ms. Tasks are top-level functions, so they pickle by reference under every start method.
+Times in ms; cpuMs is the CPU time of this process and of the pool's children (os.times counts
+a child once it has exited, and the `with` block waits for that). Tasks are top-level functions,
+so they pickle by reference under every start method.
 With `cpu` as the fourth argument, only the CPU task runs (one round of a repeated comparison).
 Run alone: python3 04_pools.py [wait_ms] [cpu_ms] [fork|spawn|forkserver] [all|cpu]
 """
 import json
 import multiprocessing
+import os
 import platform
 import sys
 import time
@@ -44,12 +47,18 @@ def calibrate_cpu_n(target_s):
     return max(1000, round(200_000 * target_s / (time.perf_counter() - start)))
 
 
+def cpu_seconds():
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def run(pool_class, task, sizes, ctx):
     extra = {"mp_context": ctx} if pool_class is ProcessPoolExecutor else {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     with pool_class(max_workers=3, initializer=set_sizes, initargs=sizes, **extra) as executor:
         results = list(executor.map(task, [1, 2, 3, 4, 5]))
-    return {"ms": (time.perf_counter() - start) * 1000, "results": results}
+    return {"ms": (time.perf_counter() - start) * 1000, "cpuMs": (cpu_seconds() - cpu) * 1000,
+            "results": results}
 
 
 def main():
@@ -62,7 +71,8 @@ def main():
     start = time.perf_counter()
     squares(0)
     one_cpu_ms = (time.perf_counter() - start) * 1000
-    which = (squares,) if len(sys.argv) > 4 and sys.argv[4] == "cpu" else (wait_then_square, squares)
+    cpu_only = len(sys.argv) > 4 and sys.argv[4] == "cpu"
+    which = (squares,) if cpu_only else (wait_then_square, squares)
     runs = {}
     for pool_class in (ThreadPoolExecutor, ProcessPoolExecutor):
         for task in which:

@@ -10,10 +10,12 @@ import type { VariantReport } from "../measure/experiment";
  * Variants for `experiment()` that share one run of `runRound` per round: the
  * first variant (in `pick`'s key order, which is the order `experiment` runs
  * them) calls `runRound()` and keeps its result; every variant then returns
- * the {@link VariantReport} its `pick` function reads from that result (its
- * own `wallMs`, and `cpuMs` / `perTaskMs` when the program measured them). So
- * one experiment round is one round of the program, and the noise window is
- * the time the program ran. Use `warmup: 0` unless a warm-up run is wanted.
+ * the {@link VariantReport} its `pick` function reads from that result: its
+ * own `wallMs` and `cpuMs` (required: the harness cannot tell which part of
+ * the program's CPU time belongs to which variant), and `perTaskMs` when the
+ * program measured it. So one experiment round is one round of the program,
+ * and the noise window is the time the program ran. Use `warmup: 0` unless a
+ * warm-up run is wanted.
  *
  * @example
  * ```ts
@@ -45,8 +47,8 @@ export function roundVariants<R>(
       if (i === 0) latest = { value: await runRound() };
       if (!latest) throw new Error(`roundVariants: "${name}" ran before "${names[0]}", which runs the round`);
       const report = pick[name]!(latest.value);
-      if (typeof report !== "object" || report === null || typeof report.wallMs !== "number") {
-        throw new TypeError(`roundVariants: pick["${name}"] must return an object with wallMs`);
+      if (typeof report !== "object" || report === null || typeof report.wallMs !== "number" || typeof report.cpuMs !== "number") {
+        throw new TypeError(`roundVariants: pick["${name}"] must return an object with wallMs and cpuMs (the program's own)`);
       }
       return report;
     };
