@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startEchoPeer } from "concurrency-lab";
+import { startEchoPeer, promiseHops, timedBufferTrip } from "concurrency-lab";
 
 /** The error a promise (or a function returning one) rejects with; fails if it resolves. */
 async function rejection(p: () => Promise<unknown>): Promise<unknown> {
@@ -70,6 +70,19 @@ test("bad arguments are refused", async () => {
   const peer = await startEchoPeer("thread");
   try {
     assert.instance(await rejection(() => peer.roundTrips(0)), RangeError);
+  } finally {
+    await peer.close();
+  }
+});
+
+test("promiseHops and timedBufferTrip measure, and check their arguments", async () => {
+  assert.ok((await promiseHops(100)) > 0);
+  assert.instance(await rejection(() => promiseHops(0)), RangeError);
+  const peer = await startEchoPeer("thread");
+  try {
+    for (const how of ["copy", "transfer"] as const) assert.ok((await timedBufferTrip(peer, 1, how)).wallMs >= 0);
+    assert.instance(await rejection(() => timedBufferTrip(peer, 0, "copy")), RangeError);
+    assert.instance(await rejection(() => timedBufferTrip(peer, 1, "move" as never)), RangeError);
   } finally {
     await peer.close();
   }

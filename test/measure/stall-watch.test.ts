@@ -1,7 +1,7 @@
 /** timedWithStall: wall, CPU and event-loop stall of one piece of work. No wall-clock bound. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { timedWithStall } from "concurrency-lab";
+import { timedWithStall, StallLog } from "concurrency-lab";
 
 test("returns the work's value with non-negative wall, CPU and stall figures", async () => {
   const r = await timedWithStall(async () => 42);
@@ -31,6 +31,23 @@ test("work that throws rejects", async () => {
   } catch (e) {
     assert.instance(e, TypeError);
   }
+});
+
+test("StallLog keeps each name's stalls and gives their medians in first-seen order", async () => {
+  const log = new StallLog();
+  const block = log.watch("block", () => {
+    const end = Date.now() + 30;
+    while (Date.now() < end) { /* busy */ }
+    return 7;
+  });
+  const idle = log.watch("idle", async () => 8);
+  assert.is((await block()).value, 7);
+  assert.is((await idle()).value, 8);
+  await block();
+  const rows = log.rows();
+  assert.equal(rows.map((r) => r.label), ["block", "idle"]);
+  assert.ok(rows[0]!.value >= rows[1]!.value);
+  assert.throws(() => log.watch("", () => 1), (e: unknown) => e instanceof TypeError);
 });
 
 test.run();

@@ -149,3 +149,49 @@ export async function startEchoPeer(kind: PeerKind): Promise<EchoPeer> {
     },
   };
 }
+
+/**
+ * Mean time of one `await` of an already resolved promise, in µs, over
+ * `count` awaits one after another: the cheapest hand-over there is (the
+ * task stays on its thread and only goes back to the event loop's queue).
+ *
+ * @example
+ * ```ts
+ * import { promiseHops } from "concurrency-lab";
+ * console.log(`${(await promiseHops(10_000)).toFixed(2)} µs per await`);
+ * ```
+ */
+export async function promiseHops(count: number): Promise<number> {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`promiseHops: count must be an integer >= 1, got ${String(count)}`);
+  const start = now();
+  for (let i = 0; i < count; i++) await Promise.resolve(i);
+  return ((now() - start) * 1000) / count;
+}
+
+/**
+ * Sends a fresh `mib`-MiB buffer to a thread peer, copied or transferred, and
+ * times the round trip (the peer answers with the size it got). The buffer is
+ * allocated and filled before the clock starts. Returns `{ wallMs }`, the
+ * shape of an `experiment()` variant's report.
+ *
+ * @example
+ * ```ts
+ * import { startEchoPeer, timedBufferTrip } from "concurrency-lab";
+ * const peer = await startEchoPeer("thread");
+ * const copied = await timedBufferTrip(peer, 32, "copy");
+ * const moved = await timedBufferTrip(peer, 32, "transfer");
+ * console.log(copied.wallMs, moved.wallMs);
+ * await peer.close();
+ * ```
+ */
+export async function timedBufferTrip(peer: EchoPeer, mib: number, how: "copy" | "transfer"): Promise<{ wallMs: number }> {
+  if (!(mib > 0) || !Number.isFinite(mib)) throw new RangeError(`timedBufferTrip: mib must be a number > 0, got ${String(mib)}`);
+  if (how !== "copy" && how !== "transfer") throw new RangeError(`timedBufferTrip: how must be "copy" or "transfer", got ${String(how)}`);
+  const buffer = new ArrayBuffer(Math.round(mib * 2 ** 20));
+  new Uint8Array(buffer).fill(1);
+  const t0 = now();
+  const answer = (await peer.roundTrip(buffer, how === "transfer" ? [buffer] : undefined)) as { byteLength?: number };
+  const wallMs = now() - t0;
+  if (answer?.byteLength !== Math.round(mib * 2 ** 20)) throw new Error(`timedBufferTrip: the peer got ${String(answer?.byteLength)} bytes`);
+  return { wallMs };
+}

@@ -10,5 +10,6 @@ export * from "./process-pool";
 export * from "./echo-peer";
 export * from "./libuv-queue";
 export * from "./worker-memory";
+export * from "./startup-cost";
 export * from "./timed-tasks";
 export * from "./libuv-pool";

@@ -5,6 +5,7 @@ export * from "./timers";
 export * from "./machine";
 export * from "./loop-watch";
 export * from "./stall-watch";
+export * from "./estimate";
 export * from "./thread-cpu";
 export * from "./rejections";
 export * from "./cpu-accounting";

@@ -3,7 +3,7 @@
  * the two numbers a hybrid (event loop + pool) is judged by.
  */
 import { now } from "./clock";
-import { measureLag } from "./timers";
+import { measureLag, sampleStats } from "./timers";
 
 /** What {@link timedWithStall} measured. */
 export interface StallTimed<T> {
@@ -45,4 +45,41 @@ export async function timedWithStall<T>(work: () => T | Promise<T>, opts: { reso
     return value;
   }, opts);
   return { value, wallMs, cpuMs, stallMs: lag.maxMs };
+}
+
+/**
+ * Collects event-loop stalls by name across the runs of an experiment:
+ * `watch(name, work)` makes a variant that runs `work` under
+ * {@link timedWithStall}, keeps its stall and returns its wall and CPU time to
+ * the protocol; `rows()` gives each name's median stall.
+ *
+ * @example
+ * ```ts
+ * import { StallLog, experiment, blockingSleep, sleep } from "concurrency-lab";
+ * const stalls = new StallLog();
+ * await experiment({ id: "stall-demo", question: "Does it block?", variants: {
+ *   blocking: stalls.watch("blocking", () => blockingSleep(50)),
+ *   waiting: stalls.watch("waiting", () => sleep(50)),
+ * } });
+ * stalls.rows(); // [{ label: "blocking", value: ~50 }, { label: "waiting", value: ~0 }]
+ * ```
+ */
+export class StallLog {
+  readonly #stalls = new Map<string, number[]>();
+
+  /** A variant function: runs `work`, records its stall under `name`, returns `{ value, wallMs, cpuMs, stallMs }`. */
+  watch<T>(name: string, work: () => T | Promise<T>): () => Promise<StallTimed<Awaited<T>>> {
+    if (typeof name !== "string" || name === "") throw new TypeError("StallLog.watch: name must be a non-empty string");
+    return async () => {
+      const r = await timedWithStall(work);
+      if (!this.#stalls.has(name)) this.#stalls.set(name, []);
+      this.#stalls.get(name)!.push(r.stallMs);
+      return r;
+    };
+  }
+
+  /** Each name's median stall in ms, in the order the names were first recorded (bar-chart rows). */
+  rows(): { label: string; value: number }[] {
+    return [...this.#stalls].map(([label, ms]) => ({ label, value: sampleStats(ms).median }));
+  }
 }
