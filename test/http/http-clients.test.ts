@@ -32,12 +32,18 @@ const urls = (n: number) => Array.from({ length: n }, (_, i) => `${server.url}/?
 /** Server-side queue waits of the run's requests, in delays. */
 const serverWaits = (run: ClientRun) => run.results.map((r) => r.serverQueueWaitMs! / DELAY);
 
-test("async is at least 2x faster than sequential for 3 requests", async () => {
+/** True if every request of the run was in flight at one moment (each started before any ended). */
+const allOverlap = (run: ClientRun) => Math.max(...run.results.map((r) => r.start)) < Math.min(...run.results.map((r) => r.end));
+
+test("sequential requests run one after another; async ones are all in flight at once", async () => {
   const sequential = await fetchSequential(urls(3));
   const concurrent = await fetchAsync(urls(3));
   assert.equal(sequential.bodies, Array(3).fill("This is a slow web api\n"));
   assert.equal(concurrent.bodies, sequential.bodies);
-  assert.ok(sequential.wallMs / concurrent.wallMs >= 2, `sequential ${sequential.wallMs} ms vs async ${concurrent.wallMs} ms`);
+  // Structural, not a speed ratio (bench:clients prints that): each sequential request starts after the previous ended.
+  const seq = sequential.results;
+  assert.ok(seq.every((r, i) => i === 0 || r.start >= seq[i - 1]!.end), "sequential requests do not overlap");
+  assert.ok(allOverlap(concurrent), "the three async requests overlap");
   assert.equal(new Set(sequential.results.map((r) => r.lane)), new Set(["main"]));
   assert.is(new Set(concurrent.results.map((r) => r.lane)).size, 3); // task 1..3
 });
@@ -110,7 +116,7 @@ test("one failed URL never loses the others: errors come back in place, per URL"
 
 test("a timeout gives up on time and frees the server's worker", async () => {
   const run = await fetchAsync([`${server.url}/delay/5000`], { timeoutMs: 150 });
-  assert.ok(run.wallMs < 1000, `gave up after ${run.wallMs} ms`);
+  assert.ok(run.wallMs < 5000, `gave up after ${run.wallMs} ms, not when the 5 s answer came`);
   assert.is(run.results[0].error?.name, "TimeoutError");
   let records = await server.requests();
   for (let tries = 0; records.length === 0 && tries < 50; tries++) {
@@ -129,7 +135,7 @@ test("an aborted signal cancels what is pending, keeping what finished", async (
   assert.is(run.bodies[0], "This is a slow web api\n");
   assert.is((run.bodies[1] as Error).message, "user cancelled"); // aborted while running
   assert.is((run.bodies[2] as Error).message, "user cancelled"); // aborted while waiting for the semaphore
-  assert.ok(run.wallMs < 1000);
+  assert.ok(run.wallMs < DELAY + 2000, `${run.wallMs} ms: the second request's 2 s would have ended first`);
 });
 
 test("threads: one thread per URL; processes: one child per worker, start-up reported apart", async () => {
@@ -144,10 +150,8 @@ test("threads: one thread per URL; processes: one child per worker, start-up rep
   assert.is(pids.size, 3);
   for (const lane of pids) assert.match(lane, /^pid \d+$/);
   assert.ok(processes.startupMs > 0);
-  for (const run of [threads, processes]) {
-    const afterStartup = run.wallMs - run.startupMs;
-    assert.ok(afterStartup < 2.5 * DELAY, `${run.strategy}: ${afterStartup} ms of requests for one round of 3`);
-  }
+  // One round of 3: every request in flight at once (structural; the times are the benchmarks' business).
+  for (const run of [threads, processes]) assert.ok(allOverlap(run), `${run.strategy}: the 3 requests overlap`);
 });
 
 test("spans and results line up on the shared clock", async () => {

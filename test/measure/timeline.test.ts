@@ -65,7 +65,7 @@ function round() {
 }
 round();`;
 
-test("a worker thread and a child process read the main thread's clock within 2 ms", async () => {
+test("a worker thread and a child process read the main thread's clock: each reading falls between release and receipt", async () => {
   const rounds = 7;
   const sab = new SharedArrayBuffer(4);
   const flag = new Int32Array(sab);
@@ -76,17 +76,20 @@ test("a worker thread and a child process read the main thread's clock within 2 
   const tl = new Timeline();
   const workerErr: number[] = [];
   const childErr: number[] = [];
+  const afterReceipt: number[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {
       await Promise.all([nextMessage(worker), nextMessage(child)]); // both "ready"
       await sleep(15); // let both settle into their blocking wait
-      const workerDone = nextMessage(worker);
-      const childDone = nextMessage(child);
+      // The time each answer arrives here: a reading after it would mean a clock that runs ahead.
+      const workerDone = nextMessage(worker).then((m) => ({ ...m, got: now() }));
+      const childDone = nextMessage(child).then((m) => ({ ...m, got: now() }));
       const released = now();
       child.stdin!.write("x");
       Atomics.store(flag, 0, round);
       Atomics.notify(flag, 0);
-      const [w, c] = (await Promise.all([workerDone, childDone])) as { t: number; lane: string }[];
+      const [w, c] = (await Promise.all([workerDone, childDone])) as { t: number; lane: string; got: number }[];
+      afterReceipt.push(w.t - w.got, c.t - c.got);
       workerErr.push(w.t - released);
       childErr.push(c.t - released);
       tl.add(
@@ -108,8 +111,9 @@ test("a worker thread and a child process read the main thread's clock within 2 
   );
   // Nothing can wake before it is released: a reading before M means a clock that runs behind.
   assert.ok(Math.min(...workerErr, ...childErr) > -0.05, `a reading precedes the release: ${workerErr} / ${childErr}`);
-  assert.ok(errors.worker < 2, `worker off by ${errors.worker} ms`);
-  assert.ok(errors.child < 2, `child off by ${errors.child} ms`);
+  // Nothing can read the clock after its answer arrived: a reading after receipt means a clock that runs ahead.
+  // (How soon they wake is scheduling, not the clock: printed above, not asserted.)
+  assert.ok(Math.max(...afterReceipt) < 0.05, `a reading follows its receipt: ${afterReceipt}`);
   assert.equal(tl.lanes().sort(), ["main", `pid ${child.pid}`, workerLane].sort());
   // The child may have exited already; `once` would then wait for ever.
   if (child.exitCode === null && child.signalCode === null) await once(child, "exit");

@@ -49,10 +49,19 @@ test("sleep and blockingSleep reject bad durations", async () => {
 });
 
 test("blockingSleep freezes the event loop, sleep does not", async () => {
+  // A lower bound (a busy machine can only lengthen the block) and an ordering (no timing bound):
   const blocking = await measureLag(() => blockingSleep(150));
-  const waiting = await measureLag(() => sleep(150));
   assert.ok(blocking.lag.maxMs > 100, `blockingSleep(150) should block the loop ~150 ms, saw ${blocking.lag.maxMs}`);
-  assert.ok(waiting.lag.maxMs < blocking.lag.maxMs / 3, `sleep should leave the loop free: ${waiting.lag.maxMs} vs ${blocking.lag.maxMs}`);
+  // A 10 ms interval expires before sleep(150)'s timer, so it runs during the sleep unless the loop is frozen.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 10);
+  await sleep(150);
+  assert.ok(ticks >= 1, "the loop ran other callbacks while sleep() waited");
+  ticks = 0;
+  blockingSleep(50);
+  const ticksDuringBlock = ticks;
+  clearInterval(ticker);
+  assert.is(ticksDuringBlock, 0, "no callback ran during blockingSleep");
   const t0 = now();
   blockingSleep(40);
   assert.ok(now() - t0 >= 39, "blockingSleep waits at least its duration");
@@ -60,21 +69,24 @@ test("blockingSleep freezes the event loop, sleep does not", async () => {
 
 test("sleep can be aborted", async () => {
   const controller = new AbortController();
-  const t0 = now();
-  const slept = sleep(5_000, { signal: controller.signal });
-  setTimeout(() => controller.abort(new Error("stop")), 10);
+  const slept = sleep(60_000, { signal: controller.signal });
+  let settled = false;
+  slept.catch(() => (settled = true));
+  controller.abort(new Error("stop"));
+  await new Promise((r) => setImmediate(r)); // one loop turn, far short of the 60 s timer
+  assert.ok(settled, "abort ends the wait at once, not when the timer would have fired");
   await rejectsNaming(slept, Error, "stop");
-  assert.ok(now() - t0 < 1000, "abort ends the wait early");
   await rejectsNaming(sleep(10, { signal: AbortSignal.abort(new Error("already")) }), Error, "already");
 });
 
-test("eventLoopLag: stop() is idempotent and an idle loop reads near 0", async () => {
+test("eventLoopLag: stop() is idempotent and reads a sample", async () => {
   const lag = eventLoopLag({ resolutionMs: 2 });
   await sleep(50);
   const first = lag.stop();
   assert.is(lag.stop(), first);
   assert.ok(first.count > 0);
-  assert.ok(first.meanMs < 20, `idle mean lag ${first.meanMs}`);
+  // How near 0 an idle loop reads depends on the machine's load: printed by the benchmarks, not asserted.
+  assert.ok(first.meanMs >= 0 && Number.isFinite(first.meanMs), `mean lag ${first.meanMs}`);
   assert.throws(() => eventLoopLag({ resolutionMs: 0 }), throwsNaming(RangeError, "resolutionMs"));
 });
 
@@ -84,20 +96,43 @@ test("timed: waiting costs wall time but little CPU; computing costs CPU", async
   assert.ok(waiting.userMs + waiting.systemMs < waiting.wallMs / 2, `sleeping used ${waiting.userMs} ms CPU`);
   const computing = await timed(() => countDown(3e7));
   assert.type(computing.value, "number");
-  assert.ok(computing.userMs + computing.systemMs > computing.wallMs * 0.2, `busy loop: ${JSON.stringify(computing)}`);
+  // CPU time, unlike wall time, does not grow when other programs share the cores.
+  const cpu = (t: { userMs: number; systemMs: number }) => t.userMs + t.systemMs;
+  assert.ok(cpu(computing) > cpu(waiting), `busy loop ${cpu(computing)} ms CPU vs sleeping ${cpu(waiting)} ms`);
 });
 
-test("calibrate finds a size that takes about the target time", async () => {
-  const target = 150;
-  const c = await calibrate(countDown, target);
-  assert.ok(Math.abs(c.ms - target) <= 0.25 * target, `calibrated run took ${c.ms} ms`);
-  // Re-measure independently: the size must still take about the target (generous: the machine is shared).
-  const again = (await repeat(() => countDown(c.n), { runs: 3, warmup: 0 })).median;
-  console.log(`  calibrate(${target} ms): n=${c.n} in ${c.rounds} rounds, ${c.ms.toFixed(1)} ms; re-measured median ${again.toFixed(1)} ms`);
-  assert.ok(again > target * 0.5 && again < target * 1.5, `re-measured ${again} ms`);
+/** A fake clock: work(n) "takes" n * msPerUnit ms, plus `extra(run)` for the run-th run (load). */
+function fakeWork(msPerUnit: number, extra: (run: number) => number = () => 0) {
+  let t = 0;
+  let run = 0;
+  return { clock: () => t, work: (n: number) => void (t += n * msPerUnit + extra(run++)) };
+}
+
+test("calibrate finds the size that takes the target time (fake clock: no timing involved)", async () => {
+  const { clock, work } = fakeWork(0.001); // 1 µs per unit: 150 ms is n = 150,000
+  const c = await calibrate(work, 150, { clock });
+  assert.ok(Math.abs(c.n - 150_000) <= 0.25 * 150_000, `n = ${c.n}`);
+  assert.ok(Math.abs(c.ms - 150) <= 0.25 * 150, `ms = ${c.ms}`);
+  assert.ok(c.rounds >= 2, `rounds ${c.rounds}`);
+});
+
+test("calibrate keeps the faster of two runs near the target, so a slowed run does not shrink n", async () => {
+  // Every other run is slowed by 100 ms (another program on the core): the search must ignore those.
+  const { clock, work } = fakeWork(0.001, (run) => (run % 2 === 1 ? 100 : 0));
+  const c = await calibrate(work, 150, { clock });
+  assert.ok(Math.abs(c.n - 150_000) <= 0.25 * 150_000, `n = ${c.n}: the slowed runs shrank it`);
+});
+
+test("calibrate on the real clock returns a size that met its own tolerance", async () => {
+  const target = 50;
+  const tolerance = 0.9; // wide: on a shared machine only the search's contract is checked, not the timing
+  const c = await calibrate(countDown, target, { tolerance });
+  assert.ok(Number.isInteger(c.n) && c.n > 0, `n = ${c.n}`);
+  assert.ok(Math.abs(c.ms - target) <= tolerance * target, `the returned run met the tolerance: ${c.ms} ms`);
   await rejectsNaming(calibrate(countDown, NaN), TypeError, "targetMs");
   await rejectsNaming(calibrate(countDown, -5), RangeError, "targetMs");
   await rejectsNaming(calibrate(() => 0, 50, { maxRounds: 8 }), RangeError, "grow");
+  await rejectsNaming(calibrate(countDown, 50, { clock: 5 as never }), TypeError, "clock");
 });
 
 test("machineInfo describes this machine", () => {

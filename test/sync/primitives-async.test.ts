@@ -166,7 +166,6 @@ test("withTimeout: rejects with a TimeoutError and aborts the work's signal", as
   let cancelled = false;
   let finished = false;
   let seenSignal: AbortSignal | undefined;
-  const started = Date.now();
   const err = await withTimeout(
     (signal) =>
       new Promise<string>((resolve, reject) => {
@@ -187,7 +186,7 @@ test("withTimeout: rejects with a TimeoutError and aborts the work's signal", as
   assert.is((err as Error).name, "TimeoutError");
   assert.ok(seenSignal?.aborted && seenSignal.reason === err, "the signal is aborted with the same error");
   assert.ok(cancelled, "the work was told to stop");
-  assert.ok(Date.now() - started < 1500, "rejected at the deadline, not when the work would have ended");
+  // Structural: the work never finished (it would have set `finished`), so the rejection came at the deadline.
   await sleepMs(20);
   assert.not.ok(finished);
 });

@@ -270,6 +270,8 @@ export interface Calibration {
  * `targetMs / measured` until the faster of two runs lands in range. CPU demos use it so they
  * last the same time on a 2-core CI box and on a 16-core laptop. `work` must
  * take time roughly proportional to `n`; it may return a promise.
+ * `opts.clock` replaces the wall clock (`now`): a CPU-time clock, or a fake
+ * one in a test, where the search can be checked without timing anything.
  *
  * @example
  * ```ts
@@ -282,7 +284,7 @@ export interface Calibration {
 export async function calibrate(
   work: (n: number) => unknown,
   targetMs: number,
-  opts: { start?: number; tolerance?: number; maxRounds?: number; maxN?: number } = {},
+  opts: { start?: number; tolerance?: number; maxRounds?: number; maxN?: number; clock?: () => number } = {},
 ): Promise<Calibration> {
   if (typeof work !== "function") throw new TypeError("work must be a function of the workload size n");
   checkMs("targetMs", targetMs);
@@ -292,11 +294,13 @@ export async function calibrate(
   if (!(tolerance > 0 && tolerance < 1)) throw new RangeError(`opts.tolerance must be in (0, 1), got ${tolerance}`);
   const maxRounds = checkCount("opts.maxRounds", opts.maxRounds ?? 30, 1);
   const maxN = opts.maxN ?? Number.MAX_SAFE_INTEGER;
+  const clock = opts.clock ?? now;
+  if (typeof clock !== "function") throw new TypeError("opts.clock must be a function returning milliseconds");
 
   const runOnce = async (size: number) => {
-    const t0 = now();
+    const t0 = clock();
     await work(size);
-    return now() - t0;
+    return clock() - t0;
   };
   await runOnce(n); // warm-up: the first call pays for JIT compilation
   // Below a few ms, timer resolution and scheduling noise dominate: grow n fast first.
