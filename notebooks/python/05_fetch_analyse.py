@@ -7,7 +7,9 @@ thread with asyncio.to_thread (Python 3.9+) and gathered. Then the len() analysi
   fresh pool    -- inside `with ProcessPoolExecutor() as pool:`, as the article writes it, so the
                    pool (its processes) is started and shut down on every call;
   reused pool   -- the same run_in_executor calls on a pool started once, before timing.
-Each way runs `rounds` times, in turn. Times in ms. The pools use the given start method
+Each way runs `rounds` times, in turn. Times in ms; cpuMs is this process's CPU time, plus for the
+fresh pool its exited children's (os.times), and for the reused pool the CPU time of the analysis
+calls in its live workers (time.thread_time, measured there). The pools use the given start method
 (default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be
 compared.
 Run alone: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [fork|spawn|forkserver]
@@ -33,13 +35,20 @@ def analysis(text):
     return f"analysed: {len(text)} characters"
 
 
+def timed_analysis(text):
+    """analysis() with the CPU time (ms) of the thread that ran it, for the reused pool's CPU."""
+    cpu = time.thread_time()
+    result = analysis(text)
+    return result, (time.thread_time() - cpu) * 1000
+
+
 async def fetch_all(urls):
     return await asyncio.gather(*(asyncio.to_thread(get_text, url) for url in urls))
 
 
-async def analyse_in(pool, texts):
+async def analyse_in(pool, texts, fn=analysis):
     loop = asyncio.get_running_loop()
-    return await asyncio.gather(*(loop.run_in_executor(pool, analysis, t) for t in texts))
+    return await asyncio.gather(*(loop.run_in_executor(pool, fn, t) for t in texts))
 
 
 async def fresh_pool(texts, ctx):
@@ -47,31 +56,44 @@ async def fresh_pool(texts, ctx):
         return await analyse_in(pool, texts)
 
 
-async def timed(coro_fn):
-    start = time.perf_counter()
-    value = await coro_fn()
-    return (time.perf_counter() - start) * 1000, value
+def cpu_ms(with_children=False):
+    t = os.times()
+    return (t.user + t.system + (t.children_user + t.children_system if with_children else 0)) * 1000
+
+
+async def measure(way, texts, ctx, reused):
+    """One run of one way: wall time and CPU time (see the module comment), in ms."""
+    start, cpu = time.perf_counter(), cpu_ms(with_children=True)
+    if way == "inline":
+        results = [analysis(t) for t in texts]
+    elif way == "fresh pool":
+        results = await fresh_pool(texts, ctx)  # its children exited: os.times counts them
+    else:
+        pairs = await analyse_in(reused, texts, timed_analysis)
+        results = [r for r, _ in pairs]
+    wall = (time.perf_counter() - start) * 1000
+    used = cpu_ms(with_children=True) - cpu
+    if way == "reused pool":
+        used += sum(c for _, c in pairs)  # the live workers' CPU, as the analysis calls measured it
+    return {"wallMs": wall, "cpuMs": used}, results
 
 
 async def main(base, count, rounds, method):
     ctx = multiprocessing.get_context(method)
     urls = [f"{base}/?doc={i + 1}" for i in range(count)]
-    fetch_ms, texts = await timed(lambda: fetch_all(urls))
-
-    async def inline():
-        return [analysis(t) for t in texts]
-
+    start = time.perf_counter()
+    texts = await fetch_all(urls)
+    fetch_ms = (time.perf_counter() - start) * 1000
     samples = {"inline": [], "fresh pool": [], "reused pool": []}
     with ProcessPoolExecutor(mp_context=ctx) as reused:
         await analyse_in(reused, texts)  # start its workers before timing
         for _ in range(rounds):
-            for way, run in (("inline", inline), ("fresh pool", lambda: fresh_pool(texts, ctx)),
-                             ("reused pool", lambda: analyse_in(reused, texts))):
-                ms, results = await timed(run)
-                samples[way].append(ms)
+            for way in samples:
+                sample, results = await measure(way, texts, ctx, reused)
+                samples[way].append(sample)
     return {"python": platform.python_version(), "startMethod": method,
             "cpuCount": os.cpu_count(), "fetchMs": fetch_ms, "results": results,
-            "medianMs": {way: statistics.median(v) for way, v in samples.items()},
+            "medianMs": {w: statistics.median(x["wallMs"] for x in v) for w, v in samples.items()},
             "samples": samples}
 
 
