@@ -58,7 +58,8 @@ async def fresh_pool(texts, ctx):
 
 def cpu_ms(with_children=False):
     t = os.times()
-    return (t.user + t.system + (t.children_user + t.children_system if with_children else 0)) * 1000
+    children = t.children_user + t.children_system if with_children else 0
+    return (t.user + t.system + children) * 1000
 
 
 async def measure(way, texts, ctx, reused):
