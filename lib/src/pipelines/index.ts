@@ -8,3 +8,5 @@ export * from "./worker-costs";
 export * from "./loop-lag-variants";
 export * from "./thumbnail-batch";
 export * from "./map-with";
+export * from "./download-resize";
+export * from "./settle-timed";
