@@ -76,9 +76,9 @@ test("at least once: a worker killed mid-job stalls the job; another worker runs
     const file = path.join(tmp, "orders.log");
     const f = q.submit(queueTasks.recordThenWork, file, "order 1", 600);
     await waitFor(() => q.runningOn(f) !== undefined, "the job to start");
-    const victim = q.runningOn(f)!;
-    await new Promise((r) => setTimeout(r, 100));
-    q.workers!.kill(victim);
+    const running = q.runningOn(f)!;
+    const { lane: victim } = await q.killWorkerOf(f, { afterMs: 100 });
+    assert.is(victim, running);
     assert.is(await f, 2, "the retry sees two records");
     assert.is(countLines(file, "order 1"), 2, "executed twice");
     const stats = q.stats;

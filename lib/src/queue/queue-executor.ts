@@ -152,6 +152,7 @@ export class QueueExecutor {
   readonly #unsettled = new Set<Future<any>>();
   #batch: Pending[] = [];
   #flushing = false;
+  #flushed: Promise<void> = Promise.resolve();
   #nextId = 0;
   readonly #tag: string;
   readonly #ready: Promise<void>;
@@ -229,6 +230,34 @@ export class QueueExecutor {
     return undefined;
   }
 
+  /**
+   * For demonstrations of at-least-once delivery: waits until this future's
+   * job has run `afterMs` on one of this executor's local workers, then kills
+   * that worker process (SIGKILL by default) mid-job. Needs `announceStarts`.
+   * Returns the killed lane and the moment of the kill on the shared clock.
+   *
+   * @example
+   * ```ts
+   * const job = queue.submit(queueTasks.recordThenWork, file, "order 1", 600);
+   * const { lane } = await queue.killWorkerOf(job, { afterMs: 150 }); // the job stalls, then runs again
+   * ```
+   */
+  async killWorkerOf(future: Future<unknown>, options: { afterMs?: number; signal?: NodeJS.Signals } = {}): Promise<{ lane: string; at: number }> {
+    const { afterMs = 0, signal = "SIGKILL" } = options;
+    if (!this.#announce) throw new Error("killWorkerOf needs a QueueExecutor made with { announceStarts: true }");
+    const startOf = () => [...this.#jobs.values()].find((job) => job.future === future)?.start;
+    while (startOf() === undefined) {
+      if (future.done) throw new Error(`${future.label} finished before it was seen running`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const { lane, start } = startOf()!;
+    const wait = start + afterMs - now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (this.#workers === undefined) throw new Error(`${lane} is not a local worker of this executor`);
+    this.#workers.kill(lane, signal);
+    return { lane, at: now() };
+  }
+
   /** True once `shutdown()` was called. */
   get isShutdown(): boolean {
     return this.#closing !== undefined;
@@ -292,6 +321,20 @@ export class QueueExecutor {
     await this.#ready;
     const c = await this.#queue.getJobCounts("waiting", "active", "delayed", "completed", "failed", "prioritized");
     return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, prioritized: c.prioritized ?? 0 };
+  }
+
+  /**
+   * Resolves when every job submitted so far has reached Redis (submissions
+   * travel in batches, one round trip per batch).
+   *
+   * @example
+   * ```ts
+   * queue.submit(tasks.echo, 1);
+   * await queue.sent(); // now it is in Redis: queue.counts() shows it waiting
+   * ```
+   */
+  sent(): Promise<void> {
+    return this.#flushed;
   }
 
   /**
@@ -430,7 +473,7 @@ export class QueueExecutor {
     this.#batch.push(job);
     if (!this.#flushing) {
       this.#flushing = true;
-      setImmediate(() => void this.#flush());
+      this.#flushed = new Promise<void>((resolve) => setImmediate(() => this.#flush().then(resolve, resolve)));
     }
     return job.future;
   }

@@ -82,9 +82,10 @@ export function countLines(file: string, entry: string): number {
 }
 
 /**
- * Fails its first `failures` attempts, then works `workMs` (blocking) and
- * returns the attempt that succeeded: a stand-in for a call to a flaky service,
- * to show retries with backoff. Outside a queue job it counts as attempt 1.
+ * Works `workMs` (blocking), then fails if this is one of its first `failures`
+ * attempts, else returns the attempt that succeeded: a stand-in for a call to
+ * a flaky service, to show retries with backoff. Outside a queue job it counts
+ * as attempt 1.
  *
  * @example
  * ```ts
@@ -93,8 +94,8 @@ export function countLines(file: string, entry: string): number {
  */
 export function flaky(failures: number, workMs: number): number {
   const attempt = jobContext()?.attempt ?? 1;
-  if (attempt <= failures) throw new Error(`flaky service refused attempt ${attempt} (it fails the first ${failures})`);
   blockingSleep(workMs);
+  if (attempt <= failures) throw new Error(`flaky service refused attempt ${attempt} (it fails the first ${failures})`);
   return attempt;
 }
 
