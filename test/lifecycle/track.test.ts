@@ -131,6 +131,27 @@ test("real pools, a slow server and a child process are closed: no process left"
   assert.is(threads.isShutdown, true);
 });
 
+test("re-tracking a busy pool stops its work instead of waiting for it", async () => {
+  const { tasks, TaskAbortedError, CancelledError } = await import("concurrency-lab");
+  const makers = [() => new ProcessPoolExecutor({ maxWorkers: 1 }), () => new ThreadPoolExecutor({ maxWorkers: 1 })];
+  for (const make of makers) {
+    const old = await track("busy pool", make());
+    const running = old.submit(tasks.blockingSleep, 60_000);
+    const waiting = old.submit(tasks.echo, "never");
+    while (!running.running) await new Promise((r) => setTimeout(r, 10));
+    const lanes = old.lanes;
+    const fresh = await track("busy pool", make());
+    // Had track waited, the 60 s task would have finished (fulfilled), not been stopped.
+    const error = await running.then(() => undefined, (e: unknown) => e as Error);
+    assert.instance(error, TaskAbortedError);
+    assert.match(error!.message, /the pool was terminated/);
+    assert.instance(await waiting.then(() => undefined, (e: unknown) => e as Error), CancelledError);
+    assert.is(old.isShutdown, true);
+    if (old instanceof ProcessPoolExecutor) assert.equal(lanes.map((l) => Number(l.slice(4))).filter(isAlive), []);
+    assert.is(await fresh.submit(tasks.echo, 5), 5);
+  }
+});
+
 test("a plain script that tracks a pool and exits leaves no child behind", async () => {
   const lib = require.resolve("concurrency-lab");
   const script = `const L = require(${JSON.stringify(lib)});

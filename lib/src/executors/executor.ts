@@ -50,6 +50,7 @@ export abstract class Executor {
   #head = 0;
   readonly #unsettled = new Set<Job<any>>();
   #closing: Promise<void> | undefined;
+  #terminating: Promise<void> | undefined;
 
   constructor(opts: ExecutorOptions = {}) {
     if (typeof opts !== "object" || opts === null) throw new TypeError("options must be an object like { maxWorkers: 4 }");
@@ -156,6 +157,33 @@ export abstract class Executor {
       await this.closeWorkers();
     })();
     return wait ? this.#closing : Promise.resolve();
+  }
+
+  /**
+   * Stops the pool now instead of waiting for its work: cancels the tasks
+   * that have not started ({@link CancelledError}), stops the running ones
+   * (their futures reject with {@link TaskAbortedError}), ends the workers and
+   * resolves when they are gone. Safe to call again, and after `shutdown()`.
+   * `track()` closes a pool this way when its cell runs again, so a re-run
+   * never waits for the previous run's work.
+   *
+   * @example
+   * ```ts
+   * const f = pool.submit(tasks.blockingSleep, 60_000);
+   * await pool.terminate(); // at once; f rejects with TaskAbortedError
+   * ```
+   */
+  async terminate(): Promise<void> {
+    const closing = this.shutdown({ wait: false, cancelFutures: true });
+    this.#terminating ??= this.stopWorkers();
+    await this.#terminating;
+    await closing;
+    await this.#closing;
+  }
+
+  /** Stops the workers at once, failing their running tasks; by default waits for them (subclasses that can stop work override). */
+  protected stopWorkers(): Promise<void> {
+    return this.closeWorkers();
   }
 
   /** Cancels every queued job that has not been taken by a worker, with `reason(taskName)` as the message. */

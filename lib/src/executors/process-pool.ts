@@ -16,8 +16,8 @@ interface Child {
   jobs: Job[];
   /** The child has started and said so: until then its first job's clock must not run (spawning is not running). */
   ready: boolean;
-  /** The pool stopped this child because the process got SIGINT while it ran a task. */
-  interrupted?: boolean;
+  /** Why the pool stopped this child (SIGINT while it ran a task, or terminate()); its tasks fail with this reason. */
+  stopReason?: string;
 }
 
 const INTERRUPTED = "the process got SIGINT (a kernel interrupt or Ctrl-C)";
@@ -106,7 +106,7 @@ export class ProcessPoolExecutor extends Executor {
   #childWithRoom(): Child | undefined {
     let best: Child | undefined;
     for (const child of this.#children) {
-      if (child.interrupted) continue; // being stopped: it takes nothing more
+      if (child.stopReason !== undefined) continue; // being stopped: it takes nothing more
       if (best === undefined || child.jobs.length < best.jobs.length) best = child;
     }
     if (best !== undefined && best.jobs.length === 0) return best;
@@ -180,9 +180,11 @@ export class ProcessPoolExecutor extends Executor {
     if (this.#children.size === 0) watchInterrupts(this.#interrupt, false);
     const [running, ...waiting] = child.jobs;
     child.jobs = [];
-    if (child.interrupted) {
-      running?.fail(new TaskAbortedError(running.call.name, child.lane, INTERRUPTED), child.ready ? child.lane : undefined);
-      for (const job of waiting) job.fail(new CancelledError(`${job.call.name} was cancelled before it started: ${INTERRUPTED}`));
+    if (child.stopReason !== undefined) {
+      const reason = child.stopReason;
+      running?.fail(new TaskAbortedError(running.call.name, child.lane, reason), child.ready ? child.lane : undefined);
+      for (const job of waiting) job.fail(new CancelledError(`${job.call.name} was cancelled before it started: ${reason}`));
+      this.pump();
       return;
     }
     // A job whose child died before it was ready never ran: no span for it.
@@ -197,8 +199,8 @@ export class ProcessPoolExecutor extends Executor {
     this.cancelQueued((task) => `${task} was cancelled before it started: ${INTERRUPTED}`);
     let stopped = 0;
     for (const child of this.#children) {
-      if (child.jobs.length === 0 || child.interrupted) continue;
-      child.interrupted = true;
+      if (child.jobs.length === 0 || child.stopReason !== undefined) continue;
+      child.stopReason = INTERRUPTED;
       child.process.kill("SIGKILL");
       stopped++;
     }
@@ -218,6 +220,20 @@ export class ProcessPoolExecutor extends Executor {
       child.process.unref();
       child.process.channel?.unref();
     }
+  }
+
+  /** terminate(): every child is killed now; running tasks fail with TaskAbortedError, waiting ones are cancelled. */
+  protected override async stopWorkers(): Promise<void> {
+    watchInterrupts(this.#interrupt, false);
+    await Promise.all(
+      [...this.#children].map(async (child) => {
+        if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+        const exited = once(child.process, "exit");
+        child.stopReason ??= "the pool was terminated";
+        child.process.kill("SIGKILL");
+        await exited;
+      }),
+    );
   }
 
   protected async closeWorkers(): Promise<void> {

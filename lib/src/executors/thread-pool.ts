@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import Piscina from "piscina";
-import { WorkerCrashedError } from "./executor-errors";
+import { TaskAbortedError, WorkerCrashedError } from "./executor-errors";
 import { Executor, type ExecutorOptions } from "./executor";
 import type { Job } from "./job";
 import type { TaskReply } from "./task";
@@ -39,6 +39,9 @@ export class ThreadPoolExecutor extends Executor {
   readonly #threadIds = new Map<Worker, number>();
   /** The thread piscina removed last: a crash or a stop removes the worker just before failing its task. */
   #lastRemoved = "a worker thread";
+  /** Set by terminate(): the reason running tasks fail with. */
+  #stopReason: string | undefined;
+  #destroyed: Promise<void> | undefined;
 
   constructor(opts: ExecutorOptions = {}) {
     super(opts);
@@ -123,6 +126,7 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   #crashError(job: Job, error: Error): Error {
+    if (this.#stopReason !== undefined) return new TaskAbortedError(job.call.name, this.#lastRemoved, this.#stopReason);
     // A value the cloneability check did not foresee: postMessage refused it (arguments: no thread involved;
     // a result: the thread that could not post it is replaced). Either way it is the value's fault: a TypeError.
     if (error.name === "DataCloneError" || /could not be cloned|transferList|Unserializable host object/.test(error.message)) {
@@ -133,7 +137,14 @@ export class ThreadPoolExecutor extends Executor {
     return new WorkerCrashedError(job.call.name, this.#lastRemoved, null, null, error);
   }
 
+  /** terminate(): the threads are terminated now (even in a synchronous loop); running tasks fail with TaskAbortedError. */
+  protected override async stopWorkers(): Promise<void> {
+    this.#stopReason ??= "the pool was terminated";
+    await this.closeWorkers();
+  }
+
   protected async closeWorkers(): Promise<void> {
-    await this.#piscina.destroy();
+    this.#destroyed ??= this.#piscina.destroy();
+    await this.#destroyed;
   }
 }

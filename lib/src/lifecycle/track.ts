@@ -54,7 +54,10 @@ function isChildProcess(value: object): value is {
 /** Closes one resource the way it prefers and waits for it to finish. */
 async function closeResource(resource: Closable): Promise<void> {
   const r = resource as unknown as Record<string, unknown>;
-  if (typeof r.shutdown === "function") {
+  if (typeof r.terminate === "function" && typeof r.shutdown === "function") {
+    // An executor: stop its work now rather than wait for it (a re-run must not wait for the old run's tasks).
+    await (r.terminate as () => unknown).call(resource);
+  } else if (typeof r.shutdown === "function") {
     await (r.shutdown as () => unknown).call(resource);
   } else if (typeof r.close === "function") {
     await (r.close as () => unknown).call(resource);
@@ -108,7 +111,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /**
  * Tracks a resource under a role and returns it, after closing (and awaiting
  * the `shutdown()` / `close()` of) whatever an earlier run tracked under the
- * same role. A cell that starts its pool as `await track("pool", …)` can be
+ * same role. A pool is closed with `terminate()`: the earlier run's tasks are
+ * stopped (their futures reject with `TaskAbortedError`), not waited for. A cell that starts its pool as `await track("pool", …)` can be
  * run again, or the notebook Run All after a partial run, and only the newest
  * pool stays alive. {@link closeTracked} in the notebook's last cell closes
  * everything.
