@@ -71,8 +71,9 @@ export interface RedisServer {
 }
 
 /**
- * Where redis-server is: `$REDIS_SERVER`, then `PATH`, then the usual places
- * (conda's `$CONDA_PREFIX/bin`, /usr/bin, /usr/local/bin, Homebrew). Null when absent.
+ * Where redis-server is: `$REDIS_SERVER` when set (and only there), else `PATH`,
+ * then the usual places (conda's `$CONDA_PREFIX/bin`, /usr/bin, /usr/local/bin,
+ * Homebrew). Null when absent.
  *
  * @example
  * ```ts
@@ -80,7 +81,9 @@ export interface RedisServer {
  * ```
  */
 export function findRedisServer(): string | null {
-  const candidates = [process.env.REDIS_SERVER, "redis-server"];
+  // An explicit choice is final: REDIS_SERVER=/nonexistent shows what a machine without Redis sees.
+  if (process.env.REDIS_SERVER) return runnableRedis(process.env.REDIS_SERVER);
+  const candidates = ["redis-server"];
   if (process.env.CONDA_PREFIX) candidates.push(path.join(process.env.CONDA_PREFIX, "bin", "redis-server"));
   candidates.push("/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server");
   for (const candidate of candidates) {
