@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  CancelledError, JobLostError, QueueExecutor, RedisNotFoundError, TaskTimeoutError, Timeline, countLines, defineTask,
+  CancelledError, JobLostError, QueueExecutor, RedisNotFoundError, TaskAbortedError, TaskTimeoutError, Timeline, countLines, defineTask,
   now, queueTasks, startRedis, tasks, taskFrom, type RedisServer,
 } from "concurrency-lab";
 import { isAlive, redisOrSkip, waitFor } from "./queue-helpers";
@@ -255,6 +255,22 @@ test("shutdown: waits for the jobs, stops the workers, deletes its queue; later 
   assert.ok(f.done && pending.every((p) => p.done));
   assert.equal(pids.filter(isAlive), []);
   assert.is(await q.submit(tasks.echo, 1).catch((e: unknown) => (e as Error).name), "ExecutorShutdownError");
+});
+
+test("terminate: stops at once; waiting jobs cancelled, running ones aborted, workers killed", async () => {
+  const q = new QueueExecutor({ redis, maxWorkers: 1 });
+  await q.ready();
+  const pids = q.workerPids;
+  const running = q.submit(tasks.blockingSleep, 5000);
+  const waiting = q.submit(tasks.echo, 1);
+  await waitFor(() => running.running, "the job to run");
+  const t0 = now();
+  await q.terminate();
+  assert.ok(now() - t0 < 3000, `terminate took ${(now() - t0).toFixed(0)} ms`);
+  assert.instance(await running.catch((e: unknown) => e), TaskAbortedError);
+  assert.instance(await waiting.catch((e: unknown) => e), CancelledError);
+  await waitFor(() => !pids.some(isAlive), "the worker to die");
+  await q.terminate();
 });
 
 test("worker CLI: --help, a missing --redis, and a worker started by hand serving a queue until SIGTERM", async () => {

@@ -4,7 +4,7 @@ import { Queue, QueueEvents, type JobsOptions } from "bullmq";
 import { now } from "../measure/clock";
 import type { Span, Timeline } from "../measure/timeline";
 import { Future } from "../executors/future";
-import { ExecutorShutdownError, TaskTimeoutError } from "../executors/executor-errors";
+import { ExecutorShutdownError, TaskAbortedError, TaskTimeoutError } from "../executors/executor-errors";
 import { reviveError } from "../executors/remote-error";
 import type { Task } from "../executors/task";
 import type { MapOptions, ShutdownOptions, TaskOptions } from "../executors/executor";
@@ -434,9 +434,35 @@ export class QueueExecutor {
     return wait ? this.#closing : Promise.resolve();
   }
 
-  /** Same as `shutdown()`, for `track()` and `using`-style cleanup. */
+  /**
+   * Stops now instead of waiting, as the pools' `terminate()`: cancels the
+   * jobs still waiting ({@link CancelledError}), rejects the futures of running
+   * ones with {@link TaskAbortedError}, kills the local workers (a running job
+   * there is left to stall), deletes a queue whose name this executor made up,
+   * and disconnects. `track()` closes an executor this way when its cell runs
+   * again. Safe to call again, and after `shutdown()`.
+   *
+   * @example
+   * ```ts
+   * const f = queue.submit(tasks.blockingSleep, 60_000);
+   * await queue.terminate(); // at once; f rejects with TaskAbortedError
+   * ```
+   */
+  async terminate(): Promise<void> {
+    for (const job of [...this.#jobs.values()]) {
+      if (job.future.cancel(`${job.task} was cancelled by terminate() before it started`)) continue;
+      const error = new TaskAbortedError(job.task, job.start?.lane ?? "a queue worker", "terminate()");
+      this.#settle(job, { ok: false, error });
+    }
+    const workers = this.#workers;
+    this.#workers = undefined;
+    await workers?.terminate();
+    await this.shutdown();
+  }
+
+  /** Same as `terminate()`, for `using`-style cleanup. */
   close(): Promise<void> {
-    return this.shutdown({ cancelFutures: true });
+    return this.terminate();
   }
 
   #enqueue<R>(task: Task<any, any>, argsList: unknown[][], unpack: (values: unknown[]) => R, options: QueueTaskOptions, describe: (i: number) => string): Future<R> {

@@ -29,6 +29,8 @@ export interface QueueWorkers {
   kill(worker: string | number, signal?: NodeJS.Signals): void;
   /** Stops every worker: each finishes its running jobs (at most 5 s), then exits. Safe to call again. */
   close(): Promise<void>;
+  /** Kills every worker at once (SIGKILL): their running jobs stall and run again elsewhere. */
+  terminate(): Promise<void>;
 }
 
 interface Child {
@@ -128,6 +130,11 @@ export async function startQueueWorkers(options: StartQueueWorkersOptions): Prom
       const child = [...children].find((c) => c.lane === lane);
       if (child === undefined) throw new Error(`no live queue worker ${lane}; live: ${workers.lanes.join(", ") || "none"}`);
       child.process.kill(signal);
+    },
+    terminate() {
+      closed = true;
+      for (const child of children) child.process.kill("SIGKILL");
+      return workers.close();
     },
     close() {
       closed = true;
