@@ -45,7 +45,15 @@ function summaryOf(chart: TopLevelSpec, summary?: string): string {
   return [titleOf(chart), body].filter((s) => s !== "").join("\n");
 }
 
-/** Longest label, in px, drawn whole on an axis or in a legend; longer ones end in "…". */
+/**
+ * Longest label, in px, drawn whole on an axis or in a legend; longer ones end in "…".
+ *
+ * @example
+ * ```ts
+ * import { LABEL_LIMIT_PX, textWidth } from "concurrency-lab";
+ * textWidth("wait 0.3 s, return n*n · ProcessPoolExecutor", { fontSize: 10 }) < LABEL_LIMIT_PX; // true: drawn whole
+ * ```
+ */
 export const LABEL_LIMIT_PX = 300;
 
 /**
