@@ -45,4 +45,12 @@ test("a function may require() modules inside itself", async () => {
   assert.ok(reply.ok && typeof reply.values[0] === "number");
 });
 
+test("a name from another notebook cell (compiled as exports.name) is named in the explanation", async () => {
+  const { explainMissingVariable } = await import("concurrency-lab/dist/executors/define-task");
+  const e = explainMissingVariable(new ReferenceError("exports is not defined"), "countRange", "pid 1",
+    "(r) => (0, exports.countPrimesIn)(r[0], r[1])");
+  assert.match(e.message, /^countPrimesIn \(a name from another notebook cell, which the compiled cell reads as exports\.countPrimesIn\) is not defined in the worker \(pid 1\)/);
+  assert.match(e.message, /Define countPrimesIn inside the function/);
+});
+
 test.run();

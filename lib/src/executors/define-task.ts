@@ -69,11 +69,18 @@ export function compileTaskSource(source: string, name: string): (...args: unkno
  * student needs: the worker has no copy of the notebook's variables.
  * @internal
  */
-export function explainMissingVariable(error: ReferenceError, taskName: string, lane: string): ReferenceError {
-  const variable = /^(\S+) is not defined/.exec(error.message)?.[1];
+export function explainMissingVariable(error: ReferenceError, taskName: string, lane: string, source?: string): ReferenceError {
+  let variable = /^(\S+) is not defined/.exec(error.message)?.[1];
   if (variable === undefined) return error;
+  // A notebook cell is compiled to CommonJS: a name from another cell reads as `exports.name` in the source.
+  const fromCell = variable === "exports" && source !== undefined ? /\bexports\.([A-Za-z_$][\w$]*)/.exec(source)?.[1] : undefined;
+  let where = "";
+  if (fromCell !== undefined) {
+    variable = fromCell;
+    where = ` (a name from another notebook cell, which the compiled cell reads as exports.${fromCell})`;
+  }
   error.message =
-    `${variable} is not defined in the worker (${lane}) running ${taskName}. ` +
+    `${variable}${where} is not defined in the worker (${lane}) running ${taskName}. ` +
     `A defineTask function runs in another thread or process, which does not share the notebook's memory: ` +
     `variables and imports from outside the function do not exist there. ` +
     `Define ${variable} inside the function, require() it there, or pass its value as an argument ` +

@@ -56,7 +56,7 @@ export async function runTaskCall(call: TaskCall): Promise<TaskReply> {
     }
     return { ok: true, values, span: span() };
   } catch (error) {
-    const explained = call.source !== undefined && error instanceof ReferenceError ? explainMissingVariable(error, call.name, lane) : error;
+    const explained = call.source !== undefined && error instanceof ReferenceError ? explainMissingVariable(error, call.name, lane, call.source) : error;
     return { ok: false, error: serializeError(explained), span: span() };
   }
 }
