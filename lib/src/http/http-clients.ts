@@ -1,6 +1,6 @@
 /**
  * The HTTP clients of the lecture (sequential, threads, async, a semaphore,
- * a process pool), one function per strategy, all with node-fetch.
+ * a process pool), one function per strategy, all on node:http.
  *
  * Every strategy returns a {@link ClientRun}: the bodies in URL order, with
  * errors in place of the URLs that failed (Python's
@@ -10,9 +10,13 @@
  * limit (`maxSockets`, the Node counterpart of aiohttp's
  * `TCPConnector(limit=...)`): besides a semaphore and a pool size, a third way
  * to bound how many requests are in flight.
+ *
+ * Requests go out through node:http and carry their send time in an
+ * `x-sent-at` header (stamped when the request gets its connection), so the
+ * slow server can measure how long each waited in its listen backlog.
  */
 import * as http from "node:http";
-import fetch from "node-fetch";
+import * as https from "node:https";
 import { AsyncSemaphore } from "../sync/async-semaphore";
 import { now } from "../measure/clock";
 import type { Executor } from "../executors/executor";
@@ -20,6 +24,7 @@ import { ProcessPoolExecutor } from "../executors/process-pool";
 import { taskFrom } from "../executors/task";
 import { ThreadPoolExecutor } from "../executors/thread-pool";
 import { currentLane, type Span } from "../measure/timeline";
+import { SENT_AT_HEADER } from "./slow-routes";
 
 /** The strategies of the lecture, as named in {@link ClientRun.strategy}. */
 export type ClientStrategy = "sequential" | "threads" | "thread pool" | "async" | "async limited" | "processes";
@@ -62,12 +67,19 @@ export interface FetchResult {
   queued: number;
   /** When the HTTP request started. */
   start: number;
+  /**
+   * When it got a connection and was sent (with its send time in `x-sent-at`);
+   * later than `start` when it waited for a free socket (`maxSockets`). Null if never sent.
+   */
+  sentAt: number | null;
   /** When the body was read, or the request failed. */
   end: number;
   /** The server's `x-queue-wait-ms` header: how long the request waited for a server worker. */
   serverQueueWaitMs: number | null;
   /** The server's `x-worker` header. */
   serverWorker: number | null;
+  /** The server's `x-worker-pid` header: the process that served it. */
+  serverPid: number | null;
 }
 
 /** What every client returns. */
@@ -79,14 +91,25 @@ export interface ClientRun {
   bodies: Array<string | Error>;
   /** How many URLs failed. */
   errors: number;
-  /** An "io" span per request, and a "waiting"/"queued" span before it when it had to wait. Shared clock. */
+  /**
+   * Shared-clock spans: an "io" span per request on the lane that made it;
+   * before it, a "waiting" span for a semaphore permit (async limited). The
+   * thread and process strategies add a "starting" span on each worker's lane
+   * (from the call's start until that worker began its first URL) and a
+   * "queued" span on a lane of its own ("queue N") for each URL that waited
+   * in the pool's queue for a busy worker.
+   */
   spans: Span[];
   /** When the call began and ended, on the shared clock. */
   start: number;
   end: number;
   /** end - start. */
   wallMs: number;
-  /** Time spent starting worker threads or processes before the first request (0 in process). */
+  /**
+   * Thread and process strategies: time from the call's start until the
+   * slowest worker began its first URL (workers boot in parallel, and each
+   * sends as soon as it is up, as the lecture's threads do). 0 in process.
+   */
   startupMs: number;
 }
 
@@ -197,7 +220,9 @@ export async function fetchAsyncLimited(
  * from a {@link ThreadPoolExecutor} sized to the URL count, started for this
  * call and shut down after it, which is exactly a thread per URL while
  * reusing the pool's error handling and clean-up instead of hand-written
- * `Worker` plumbing. Thread start-up is reported as `startupMs`.
+ * `Worker` plumbing. As in the lecture, each thread sends its request as soon
+ * as it is up, not when all are; its start-up is drawn as a "starting" span
+ * on its lane, and the slowest start-up is reported as `startupMs`.
  *
  * @example
  * ```ts
@@ -229,8 +254,9 @@ export async function fetchWithThreadPool(urls: string[], n: number, options: Cl
 
 /**
  * The lecture's `client_multiprocessing.py`: `multiprocessing.Pool(n).map(fetch, urls)`
- * on a {@link ProcessPoolExecutor}. Starting the child processes is the
- * expensive part and is reported as `startupMs`.
+ * on a {@link ProcessPoolExecutor}. Like `Pool`, it hands out the URLs at
+ * once and each child starts on its first as soon as it is up. Starting the
+ * child processes is the expensive part: "starting" spans and `startupMs`.
  *
  * @example
  * ```ts
@@ -289,21 +315,6 @@ export async function fetchInWorker(url: string, index: number, queued: number, 
   return { ...result, error: result.error && toWire(result.error) };
 }
 
-/**
- * Loads this module, and with it node-fetch, in a worker: the pools' warm-up
- * task, so that start-up is measured apart from the requests. Returns the
- * worker's lane.
- *
- * @example
- * ```ts
- * const lane = await pool.submit(taskFrom<[], string>(require.resolve("concurrency-lab/dist/http/http-clients"), "fetchWorkerReady"));
- * ```
- */
-export function fetchWorkerReady(): string {
-  return currentLane();
-}
-
-const readyTask = taskFrom<[], string>(__filename, "fetchWorkerReady");
 const fetchTask = taskFrom<Parameters<typeof fetchInWorker>, WireResult>(__filename, "fetchInWorker");
 
 /** Runs an in-process strategy with one agent for the run, and assembles the report. */
@@ -318,7 +329,7 @@ async function inProcess(
   const agent = options.agent ?? ownAgent!;
   try {
     const results = await run((url, i, lane, queued) => fetchOne(url, i, lane, queued, { ...options, agent }));
-    return report(strategy, results, start, 0);
+    return report(strategy, results, start, false, Number.isFinite(agent.maxSockets));
   } finally {
     ownAgent?.destroy();
   }
@@ -328,22 +339,19 @@ async function inProcess(
 async function inPool(strategy: ClientStrategy, pool: Executor, urls: string[], options: ClientOptions): Promise<ClientRun> {
   const start = now();
   try {
-    // Start every worker first (as Pool(n) does) so that start-up is measured apart from the requests.
-    await Promise.all(Array.from({ length: Math.min(pool.maxWorkers, urls.length) }, () => pool.submit(readyTask)));
-    const startupMs = now() - start;
     const wire: WireOptions = { timeoutMs: options.timeoutMs, maxSockets: options.maxSockets, raiseForStatus: options.raiseForStatus };
-    const queued = now();
+    // Every URL goes to the pool at once; each worker starts on one as soon as it is up.
     const results = await Promise.all(
       urls.map(async (url, i): Promise<FetchResult> => {
         try {
-          const r = await pool.submitWith({ signal: options.signal }, fetchTask, url, i, queued, wire);
+          const r = await pool.submitWith({ signal: options.signal }, fetchTask, url, i, start, wire);
           return { ...r, error: r.error && fromWire(r.error) };
         } catch (err) {
-          return failed(url, i, "main", queued, asError(err)); // cancelled before it ran, or its worker died
+          return failed(url, i, "main", start, asError(err)); // cancelled before it ran, or its worker died
         }
       }),
     );
-    return report(strategy, results, start, startupMs);
+    return report(strategy, results, start, true, options.maxSockets !== undefined);
   } finally {
     await pool.shutdown({ cancelFutures: true });
   }
@@ -365,52 +373,120 @@ async function fetchOne(
       ? undefined
       : setTimeout(() => controller.abort(timeoutError(url, options.timeoutMs!)), options.timeoutMs);
   const start = now();
+  let sentAt: number | null = null;
   try {
     if (options.signal?.aborted) throw asError(options.signal.reason);
-    const res = await fetch(url, { agent: options.agent, signal: controller.signal });
-    const body = await res.text();
+    const res = await getText(url, options.agent, controller.signal, (t) => (sentAt = t));
     const header = (name: string) => {
-      const value = res.headers.get(name);
-      return value === null ? null : Number(value);
+      const value = res.headers[name];
+      return typeof value === "string" ? Number(value) : null;
     };
-    const error = options.raiseForStatus && !res.ok ? new HttpStatusError(url, res.status) : null;
+    const error = options.raiseForStatus && !(res.status >= 200 && res.status < 300) ? new HttpStatusError(url, res.status) : null;
     return {
       index,
       url,
       status: res.status,
-      body: error ? null : body,
+      body: error ? null : res.body,
       error,
       lane,
       queued,
       start,
+      sentAt,
       end: now(),
       serverQueueWaitMs: header("x-queue-wait-ms"),
       serverWorker: header("x-worker"),
+      serverPid: header("x-worker-pid"),
     };
   } catch (err) {
-    // node-fetch reports any abort as its own AbortError; the controller's reason says which one it was.
+    // An abort surfaces as the socket's AbortError; the controller's reason says which one it was.
     const error = controller.signal.aborted ? asError(controller.signal.reason) : asError(err);
-    return { ...failed(url, index, lane, queued, error), start };
+    return { ...failed(url, index, lane, queued, error), start, sentAt };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", cancel);
   }
 }
 
-function failed(url: string, index: number, lane: string, queued: number, error: Error): FetchResult {
-  const t = now();
-  return { index, url, status: null, body: null, error, lane, queued, start: t, end: t, serverQueueWaitMs: null, serverWorker: null };
+/**
+ * GET `url` with node:http (or https) and read the body as text. The request
+ * is sent only once it has a socket (an agent with `maxSockets` may keep it
+ * waiting for one), and then carries its send time in `x-sent-at`, which
+ * `onSent` also receives.
+ */
+function getText(
+  url: string,
+  agent: http.Agent | undefined,
+  signal: AbortSignal,
+  onSent: (t: number) => void,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const secure = url.startsWith("https:");
+    const request = (secure ? https.request : http.request)(url, { method: "GET", agent: secure ? undefined : agent, signal });
+    request.once("socket", () => {
+      const t = now();
+      request.setHeader(SENT_AT_HEADER, t.toFixed(3)); // the shared clock: how a sync server sees its backlog wait
+      onSent(t);
+      request.end();
+    });
+    request.once("error", reject);
+    request.once("response", (res) => {
+      res.setEncoding("utf8");
+      let body = "";
+      res.on("data", (chunk: string) => (body += chunk));
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.once("error", reject);
+      res.once("aborted", () => reject(new Error(`GET ${url}: the connection closed before the whole body arrived`)));
+    });
+  });
 }
 
-function report(strategy: ClientStrategy, results: FetchResult[], start: number, startupMs: number): ClientRun {
+function failed(url: string, index: number, lane: string, queued: number, error: Error): FetchResult {
+  const t = now();
+  return {
+    index,
+    url,
+    status: null,
+    body: null,
+    error,
+    lane,
+    queued,
+    start: t,
+    sentAt: null,
+    end: t,
+    serverQueueWaitMs: null,
+    serverWorker: null,
+    serverPid: null,
+  };
+}
+
+/**
+ * Assembles a run. `pooled`: thread or process workers (starting and pool-queue spans);
+ * `socketLimited`: an agent with a finite `maxSockets` (waits for a connection get a span).
+ */
+function report(strategy: ClientStrategy, results: FetchResult[], start: number, pooled: boolean, socketLimited: boolean): ClientRun {
   const end = now();
-  const waitKind = strategy === "async limited" ? "waiting" : "queued";
-  const spans: Span[] = results.flatMap((r) => {
-    const label = `${r.index + 1}: ${shortUrl(r.url)}${r.error ? ` (${r.error.name})` : ""}`;
-    const io: Span = { label, lane: r.lane, start: r.start, end: r.end, kind: "io" };
-    // Only a visible wait gets a bar: under a millisecond is scheduling noise.
-    return r.start - r.queued > 1 ? [{ label, lane: r.lane, start: r.queued, end: r.start, kind: waitKind }, io] : [io];
-  });
+  const label = (r: FetchResult) => `${r.index + 1}: ${shortUrl(r.url)}${r.error ? ` (${r.error.name})` : ""}`;
+  const spans: Span[] = [];
+  // Each worker's first URL: until then the worker was starting, not queueing.
+  const firstOnLane = new Map<string, FetchResult>();
+  if (pooled) {
+    for (const r of [...results].sort((a, b) => a.start - b.start)) if (!firstOnLane.has(r.lane) && r.lane !== "main") firstOnLane.set(r.lane, r);
+    for (const [lane, r] of firstOnLane) {
+      const kind = lane.startsWith("pid") ? "process" : "thread";
+      spans.push({ label: `starting the ${kind}`, lane, start, end: r.start, kind: "starting" });
+    }
+  }
+  for (const r of results) {
+    const waited = r.start - r.queued > 1; // under a millisecond is scheduling noise
+    if (waited && !pooled) spans.push({ label: label(r), lane: r.lane, start: r.queued, end: r.start, kind: strategy === "async limited" ? "waiting" : "queued" });
+    if (waited && pooled && firstOnLane.get(r.lane) !== r) {
+      spans.push({ label: label(r), lane: `queue ${r.index + 1}`, start: r.queued, end: r.start, kind: "queued" });
+    }
+    const sent = r.sentAt ?? r.start;
+    if (socketLimited && sent - r.start > 1) spans.push({ label: `${label(r)} (waiting for a connection)`, lane: r.lane, start: r.start, end: sent, kind: "waiting" });
+    spans.push({ label: label(r), lane: r.lane, start: sent, end: r.end, kind: "io" });
+  }
+  const startupMs = pooled && firstOnLane.size > 0 ? Math.max(...[...firstOnLane.values()].map((r) => r.start - start)) : 0;
   return {
     strategy,
     results,

@@ -1,5 +1,7 @@
-import { PNG } from "pngjs";
-import * as jpeg from "jpeg-js";
+// The encoders load on first use, so that processes that never make an image (the sync server's
+// workers) do not pay for them.
+type PngModule = typeof import("pngjs");
+type JpegModule = typeof import("jpeg-js");
 
 /** Image formats the slow server can generate (both readable by jimp, pngjs and jpeg-js). */
 export type GeneratedImageFormat = "png" | "jpeg";
@@ -55,12 +57,13 @@ export function generateImage(size: number, format: GeneratedImageFormat): Buffe
   const pixels = imagePixels(size);
   switch (format) {
     case "png": {
+      const { PNG } = require("pngjs") as PngModule;
       const png = new PNG({ width: size, height: size });
       pixels.copy(png.data);
       return PNG.sync.write(png);
     }
     case "jpeg":
-      return jpeg.encode({ data: pixels, width: size, height: size }, 85).data;
+      return (require("jpeg-js") as JpegModule).encode({ data: pixels, width: size, height: size }, 85).data;
     default:
       throw new TypeError(`format must be "png" or "jpeg", got ${JSON.stringify(format)}`);
   }

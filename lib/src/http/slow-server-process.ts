@@ -1,377 +1,217 @@
 /**
- * The slow server itself: an HTTP server that behaves like `gunicorn -w N`
- * with sync workers in front of an app that sleeps before answering.
+ * The slow server's main process (gunicorn's "arbiter"), forked by
+ * `startSlowServer` (slow-server.ts) so that a notebook cell that blocks its
+ * own event loop cannot stall the server. Only the parent talks to it, over
+ * the IPC channel; when that channel closes (the parent exited, was killed,
+ * or called close()) the process stops its workers and exits.
  *
- * It runs in a child process forked by {@link startSlowServer} (see
- * slow-server.ts), so a notebook cell that blocks its own event loop cannot
- * stall the server. Only the parent talks to it, over the IPC channel; when
- * that channel closes (the parent exited, was killed, or called close()) the
- * process exits.
+ * Sync class (the default): it forks `workers` cluster workers
+ * (sync-worker.ts) that share one listening socket and serve one request at
+ * a time each; it keeps the records they report over their pipes and answers
+ * `/stats` at once on a control port of its own (the workers' `/stats` waits
+ * for a free worker like any request). A worker that dies is replaced, as
+ * gunicorn's arbiter does.
  *
- * The model: `workers` slots serve at most `workers` requests at once; each
- * holds its slot for the delay, then answers. Other requests wait in one FIFO
- * queue of at most `queueLimit` entries; beyond that they get 503 at once,
- * like a full listen backlog. Requests that can be refused without any work
- * (unknown route, malformed parameter, wrong method) are answered at once
- * without a slot, and `/stats` is answered at once so it can be read while
- * every worker is busy.
+ * Async class: it runs the event-loop server (async-slow-server.ts) itself.
  */
 import * as http from "node:http";
-import { now } from "../measure/clock";
-import { generateImage, imageContentType, GENERATED_IMAGE_MAX_SIZE, type GeneratedImageFormat } from "./images";
+import type { Socket } from "node:net";
+import { createAsyncSlowServer } from "./async-slow-server";
+import { listenQueue } from "./listen-queue";
+import { SlowServerBook, type SlowServerConfig, type SlowServerRecord, type SlowServerStats } from "./slow-server-book";
+import { SYNC_WORKER_PIPE_FD, type SyncWorkerMessage } from "./sync-worker";
 
-/** Longest delay, in ms, that `/delay/:ms` or the `delayMs` option accept. */
-export const SLOW_SERVER_MAX_DELAY_MS = 60_000;
+export { SLOW_SERVER_MAX_DELAY_MS } from "./slow-routes";
+export type {
+  SlowServerConfig,
+  SlowServerOutcome,
+  SlowServerRecord,
+  SlowServerStats,
+  SlowServerWorkerClass,
+} from "./slow-server-book";
 
-/** The settings the child runs with (already checked by the parent). */
-export interface SlowServerConfig {
-  workers: number;
-  delayMs: number;
-  port: number;
-  host: string;
-  queueLimit: number;
-  /** Send each finished request record to the parent as it happens. */
-  streamRecords: boolean;
-}
-
-/**
- * What happened to one request:
- * - `served`: a worker slot answered it (whatever its status code);
- * - `rejected`: 503 because the queue was full;
- * - `invalid`: 400/404/405 answered at once, without a worker slot;
- * - `client-gone`: the client disconnected while queued or being served; its slot was freed.
- */
-export type SlowServerOutcome = "served" | "rejected" | "invalid" | "client-gone";
-
-/**
- * One request as the server saw it. All times are on the shared clock
- * {@link now}, so they line up with client-side spans.
- */
-export interface SlowServerRecord {
-  /** Arrival order since start or the last reset, from 1. */
-  id: number;
-  method: string;
-  /** Path and query as requested. */
-  path: string;
-  /** When the request reached the server. */
-  arrival: number;
-  /** When a worker slot took it; null if it never got one. */
-  start: number | null;
-  /** When the response was sent, or the request was given up. */
-  end: number;
-  /** The worker slot (1..workers) that served it; null if none did. */
-  worker: number | null;
-  /** Time spent waiting in the queue: `start - arrival`; `end - arrival` for a client that left the queue; 0 if refused. */
-  queueWait: number;
-  /** The status code sent; 0 when the client left before any response. */
-  status: number;
-  outcome: SlowServerOutcome;
-}
-
-/** A snapshot of the server's counters, as served by `/stats`. */
-export interface SlowServerStats {
-  workers: number;
-  delayMs: number;
-  queueLimit: number;
-  /** Slots serving a request right now. */
-  busy: number;
-  /** Requests waiting for a slot right now. */
-  queued: number;
-  /** Most slots ever busy at once since start or the last reset. */
-  maxBusy: number;
-  /** Longest queue seen since start or the last reset. */
-  maxQueued: number;
-  /** Finished requests per outcome since start or the last reset. */
-  outcomes: Record<SlowServerOutcome, number>;
-}
-
-/** Messages from the parent to the child. Every one is answered by a reply with the same id. */
+/** Messages from the parent to the server process. Every one is answered by a reply with the same id. */
 export type ParentMessage = { type: "requests" | "reset" | "stats"; id: number };
 
-/** Messages from the child to the parent. */
+/** Messages from the server process to the parent. */
 export type ChildMessage =
-  | { type: "listening"; port: number }
+  | { type: "listening"; port: number; statsPort: number; pids: number[] }
   | { type: "listen-error"; code: string; message: string }
   | { type: "record"; record: SlowServerRecord }
   | { type: "reply"; id: number; data: unknown };
 
-/** Work that holds a worker slot: produce the response, then hold the slot until the delay is over. */
-interface Job {
-  status: number;
-  holdMs: number;
-  contentType: string;
-  body: () => Buffer | string;
+/** What either class gives the main process. */
+interface RunningClass {
+  stats(): SlowServerStats;
+  reset(): void;
+  stop(): void;
 }
 
-interface Pending {
-  record: SlowServerRecord;
-  res: http.ServerResponse;
-  job: Job;
-  timer?: NodeJS.Timeout;
-}
+type Report = (msg: ChildMessage) => void;
 
-/** A request refused at once: status and message. */
-class BadRequest {
-  constructor(
-    readonly status: number,
-    readonly message: string,
-    readonly headers: Record<string, string> = {},
-  ) {}
-}
-
-const SLOW_TEXT = "This is a slow web api\n"; // the lecture's app body
-
-/**
- * Creates (does not start) the slow HTTP server in the calling process. The
- * child process calls this; notebooks use {@link startSlowServer}, which keeps
- * the server out of the notebook's event loop.
- *
- * @example
- * ```ts
- * const slow = createSlowServer({ workers: 3, delayMs: 1000, port: 8000, host: "127.0.0.1", queueLimit: 1000, streamRecords: false });
- * slow.server.listen(8000, "127.0.0.1");
- * ```
- */
-export function createSlowServer(config: SlowServerConfig, onRecord: (r: SlowServerRecord) => void = () => {}) {
-  const freeSlots: number[] = Array.from({ length: config.workers }, (_, i) => i + 1);
-  const queue: Pending[] = [];
-  let records: SlowServerRecord[] = [];
-  let nextId = 1;
-  let maxBusy = 0;
-  let maxQueued = 0;
-  let outcomes = zeroOutcomes();
-
-  const busy = () => config.workers - freeSlots.length;
-
-  function finish(p: Pending, status: number, outcome: SlowServerOutcome, end = now()): void {
-    p.record.end = end;
-    p.record.status = status;
-    p.record.outcome = outcome;
-    // Refused requests never queued; a client that left the queue waited until it left.
-    const leftQueueAt = p.record.start ?? (outcome === "client-gone" ? p.record.end : p.record.arrival);
-    p.record.queueWait = leftQueueAt - p.record.arrival;
-    outcomes[outcome]++;
-    records.push(p.record);
-    onRecord(p.record);
-  }
-
-  function startNext(): void {
-    while (freeSlots.length > 0 && queue.length > 0) serve(queue.shift()!, freeSlots.shift()!);
-  }
-
-  function release(slot: number): void {
-    freeSlots.push(slot);
-    freeSlots.sort((a, b) => a - b); // the lowest free slot serves next: stable worker numbers in charts
-    startNext();
-  }
-
-  function serve(p: Pending, slot: number): void {
-    const start = now();
-    p.record.start = start;
-    p.record.worker = slot;
-    maxBusy = Math.max(maxBusy, busy());
-    let body: Buffer | string;
-    try {
-      body = p.job.body(); // synchronous work (image encoding) counts against the delay
-    } catch (err) {
-      p.job = { ...p.job, status: 500, contentType: "text/plain; charset=utf-8" };
-      body = `internal error: ${(err as Error).message}\n`;
-    }
-    const remaining = Math.max(0, p.job.holdMs - (now() - start));
-    p.timer = setTimeout(() => {
-      if (p.res.destroyed) return; // the client left: its 'close' handler frees the slot
-      p.timer = undefined;
-      const { res, record } = p;
-      res.writeHead(p.job.status, {
-        "content-type": p.job.contentType,
-        "content-length": Buffer.byteLength(body),
-        "x-queue-wait-ms": (start - record.arrival).toFixed(1),
-        "x-worker": String(slot),
-        "x-request-id": String(record.id),
-      });
-      const sentAt = now(); // read before sending, so a client can never see the body before this time
-      res.end(body);
-      finish(p, p.job.status, "served", sentAt);
-      release(slot); // a sync worker is free as soon as it has written the response
-    }, remaining);
-  }
-
-  function onClientGone(p: Pending): void {
-    const queuedAt = queue.indexOf(p);
-    if (queuedAt >= 0) {
-      queue.splice(queuedAt, 1);
-      finish(p, 0, "client-gone");
-    } else if (p.timer !== undefined) {
-      clearTimeout(p.timer);
-      p.timer = undefined;
-      finish(p, 0, "client-gone");
-      release(p.record.worker!);
-    }
-  }
-
-  function refuse(res: http.ServerResponse, record: SlowServerRecord, bad: BadRequest, outcome: SlowServerOutcome): void {
-    res.writeHead(bad.status, { "content-type": "text/plain; charset=utf-8", ...bad.headers });
-    res.end(bad.message + "\n");
-    finish({ record, res, job: { status: bad.status, holdMs: 0, contentType: "", body: () => "" } }, bad.status, outcome);
-  }
-
-  const server = http.createServer((req, res) => {
-    const arrival = now();
-    const path = req.url ?? "/";
-    const pathname = path.split("?")[0];
-    if (pathname === "/stats" && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(stats()));
-      return;
-    }
-    const record: SlowServerRecord = {
-      id: nextId++,
-      method: req.method ?? "GET",
-      path,
-      arrival,
-      start: null,
-      end: arrival,
-      worker: null,
-      queueWait: 0,
-      status: 0,
-      outcome: "invalid",
-    };
-    const job = route(req.method ?? "GET", pathname, config.delayMs, record.id);
-    if (job instanceof BadRequest) return refuse(res, record, job, "invalid");
-    const pending: Pending = { record, res, job };
-    if (freeSlots.length === 0 && queue.length >= config.queueLimit) {
-      return refuse(res, record, new BadRequest(503, `queue full (${config.queueLimit} waiting)`, { "retry-after": "1" }), "rejected");
-    }
-    res.on("close", () => {
-      if (!res.writableFinished) onClientGone(pending);
-    });
-    queue.push(pending);
-    startNext();
-    maxQueued = Math.max(maxQueued, queue.length);
+function startAsyncClass(config: SlowServerConfig, book: SlowServerBook, report: Report, listening: (port: number, pids: number[]) => void): RunningClass {
+  const slow = createAsyncSlowServer(config, book);
+  slow.server.once("error", (err: NodeJS.ErrnoException) => {
+    report({ type: "listen-error", code: err.code ?? "UNKNOWN", message: err.message });
+    process.exit(1);
   });
+  slow.server.listen({ port: config.port, host: config.host }, () => {
+    const address = slow.server.address();
+    listening(typeof address === "object" && address ? address.port : config.port, [process.pid]);
+  });
+  return { stats: slow.stats, reset: slow.reset, stop: slow.close };
+}
+
+function startSyncClass(config: SlowServerConfig, book: SlowServerBook, report: Report, listening: (port: number, pids: number[]) => void): RunningClass {
+  // The kernel, not the main process, decides which idle worker accepts each connection.
+  process.env.NODE_CLUSTER_SCHED_POLICY = "none";
+  const cluster = require("node:cluster") as typeof import("node:cluster").default;
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  cluster.setupPrimary({
+    exec: require.resolve("./sync-worker"),
+    args: [JSON.stringify(config)],
+    execArgv: [], // not the parent's flags: an --inspect port would clash
+    stdio: ["ignore", "inherit", "inherit", "ipc", "pipe"], // fd 4: the worker's pipe to us
+  });
+  const pids = new Map<number, number>(); // worker index -> pid
+  let port = 0;
+  let stopping = false;
+  let started = false;
+  let failures = 0;
+
+  function fork(index: number): void {
+    const w = cluster.fork({ SLOW_SERVER_WORKER: String(index) });
+    pids.set(index, w.process.pid!);
+    const pipe = w.process.stdio[SYNC_WORKER_PIPE_FD] as Socket;
+    let buffered = "";
+    pipe.setEncoding("utf8");
+    pipe.on("data", (chunk: string) => {
+      buffered += chunk;
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const reply = handle(index, JSON.parse(line) as SyncWorkerMessage);
+        if (reply !== undefined) pipe.write(JSON.stringify(reply) + "\n");
+      }
+    });
+    pipe.on("error", () => {}); // the worker died: its "exit" handles it
+    w.on("listening", (address: { port: number }) => {
+      port = address.port;
+      listeningWorkers.add(index);
+      if (!started && listeningWorkers.size === config.workers) {
+        started = true;
+        listening(port, [...pids.values()]);
+      }
+    });
+    w.on("message", (msg: { type?: string; code?: string; message?: string }) => {
+      if (msg.type === "listen-error" && !started) {
+        stopping = true;
+        report({ type: "listen-error", code: msg.code ?? "UNKNOWN", message: msg.message ?? "" });
+        stopAll();
+        process.exit(1);
+      }
+    });
+    w.on("exit", () => {
+      pids.delete(index);
+      listeningWorkers.delete(index);
+      if (stopping) return;
+      // A worker died: replace it, as gunicorn's arbiter does (but not in a crash loop at start-up).
+      if (!started && ++failures > config.workers) {
+        report({ type: "listen-error", code: "WORKER_EXIT", message: "the sync workers keep exiting at start-up" });
+        process.exit(1);
+      }
+      fork(index);
+    });
+  }
+
+  const listeningWorkers = new Set<number>(); // worker indexes
+
+  function handle(index: number, m: SyncWorkerMessage): unknown {
+    switch (m.t) {
+      case "begin":
+        book.begin(index, m.start, m.sent);
+        return { id: book.nextId() };
+      case "rate":
+        return book.rates.take(m.perSecond, m.at);
+      case "stats":
+        return stats();
+      case "end":
+        if (m.held) book.finish(m.record, index);
+        else book.finish({ ...m.record, id: book.nextId() });
+        return undefined;
+    }
+  }
 
   function stats(): SlowServerStats {
     return {
+      workerClass: "sync",
       workers: config.workers,
       delayMs: config.delayMs,
       queueLimit: config.queueLimit,
-      busy: busy(),
-      queued: queue.length,
-      maxBusy,
-      maxQueued,
-      outcomes: { ...outcomes },
+      pids: [...pids.entries()].sort((a, b) => a[0] - b[0]).map(([, pid]) => pid),
+      busy: book.busy,
+      queued: port === 0 ? null : (listenQueue(port)?.waiting ?? null),
+      maxBusy: book.maxBusy,
+      maxQueued: book.maxQueuedFromSendTimes(config.workers),
+      outcomes: book.outcomes,
     };
   }
 
-  function reset(): void {
-    records = [];
-    nextId = 1;
-    maxBusy = busy();
-    maxQueued = queue.length;
-    outcomes = zeroOutcomes();
+  function stopAll(): void {
+    stopping = true;
+    // SIGTERM ends a worker at once, even in the middle of a request (it has no handler for it).
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
   }
 
-  return { server, requests: () => records.slice(), reset, stats };
+  for (let i = 1; i <= config.workers; i++) fork(i);
+  return { stats, reset: () => book.reset(), stop: stopAll };
 }
 
-function zeroOutcomes(): Record<SlowServerOutcome, number> {
-  return { served: 0, rejected: 0, invalid: 0, "client-gone": 0 };
-}
-
-/** Parses a whole number in [min, max]; anything else is a 400 naming the parameter. */
-function wholeNumber(name: string, text: string, min: number, max: number): number | BadRequest {
-  const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (Number.isInteger(value) && value >= min && value <= max) return value;
-  return new BadRequest(400, `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-}
-
-/** Maps a request to the job a worker will do, or to an immediate refusal. */
-function route(method: string, pathname: string, delayMs: number, id: number): Job | BadRequest {
-  if (method !== "GET" && method !== "HEAD") {
-    return new BadRequest(405, `method ${method} not allowed: use GET or HEAD`, { allow: "GET, HEAD" });
-  }
-  const text = (body: string, status = 200, holdMs = delayMs): Job => ({
-    status,
-    holdMs,
-    contentType: "text/plain; charset=utf-8",
-    body: () => body,
-  });
-  if (pathname === "/") return text(SLOW_TEXT);
-  if (pathname === "/json") {
-    return {
-      status: 200,
-      holdMs: delayMs,
-      contentType: "application/json",
-      body: () => JSON.stringify({ message: SLOW_TEXT.trim(), id, delayMs }),
-    };
-  }
-  let m: RegExpMatchArray | null;
-  if ((m = pathname.match(/^\/delay\/([^/]*)$/))) {
-    const ms = wholeNumber("delay ms", m[1], 0, SLOW_SERVER_MAX_DELAY_MS);
-    return ms instanceof BadRequest ? ms : text(`slept ${ms} ms\n`, 200, ms);
-  }
-  if ((m = pathname.match(/^\/status\/([^/]*)$/))) {
-    const code = wholeNumber("status code", m[1], 200, 599);
-    if (code instanceof BadRequest) return code;
-    const reason = http.STATUS_CODES[code] ?? "Unknown";
-    return text(code === 204 || code === 304 ? "" : `${code} ${reason}\n`, code);
-  }
-  if ((m = pathname.match(/^\/image\/([^/.]*)\.([^/.]*)$/))) {
-    const size = wholeNumber("image size", m[1], 1, GENERATED_IMAGE_MAX_SIZE);
-    if (size instanceof BadRequest) return size;
-    const format: GeneratedImageFormat | undefined = m[2] === "png" ? "png" : m[2] === "jpeg" || m[2] === "jpg" ? "jpeg" : undefined;
-    if (format === undefined) return new BadRequest(400, `image format must be png or jpeg, got ${JSON.stringify(m[2])}`);
-    return { status: 200, holdMs: delayMs, contentType: imageContentType(format), body: () => cachedImage(size, format) };
-  }
-  return new BadRequest(404, `no route for ${pathname}: try /, /delay/:ms, /status/:code, /json, /image/:size.png, /image/:size.jpeg, /stats`);
-}
-
-const imageCache = new Map<string, Buffer>();
-
-/** Encodes each (size, format) once; keeps the 16 most recent. */
-function cachedImage(size: number, format: GeneratedImageFormat): Buffer {
-  const key = `${size}.${format}`;
-  let bytes = imageCache.get(key);
-  if (bytes === undefined) {
-    bytes = generateImage(size, format);
-    if (imageCache.size >= 16) imageCache.delete(imageCache.keys().next().value!);
-  } else {
-    imageCache.delete(key); // re-inserted below as the most recent
-  }
-  imageCache.set(key, bytes);
-  return bytes;
-}
-
-/** The child's main: start listening, answer the parent, exit with it. */
-function runChild(): void {
-  const send = (msg: ChildMessage) => {
+/** The main of the server process: start the chosen class, answer the parent, exit with it. */
+function runMain(): void {
+  const report: Report = (msg) => {
     if (process.connected) process.send?.(msg);
   };
   const config = JSON.parse(process.argv[2] ?? "{}") as SlowServerConfig;
-  const slow = createSlowServer(config, config.streamRecords ? (record) => send({ type: "record", record }) : undefined);
+  const book = new SlowServerBook(config.streamRecords ? (record) => report({ type: "record", record }) : undefined);
+  let running: RunningClass | undefined;
 
+  // /stats at once, on a port of its own: the sync class's own port would queue it behind busy workers.
+  const control = http.createServer((req, res) => {
+    res.writeHead(200, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify(running?.stats() ?? null));
+  });
+  const listening = (port: number, pids: number[]) => {
+    control.listen(0, config.host, () => {
+      const address = control.address();
+      const statsPort = typeof address === "object" && address ? address.port : 0;
+      report({ type: "listening", port, statsPort, pids });
+    });
+  };
+  running = config.workerClass === "sync" ? startSyncClass(config, book, report, listening) : startAsyncClass(config, book, report, listening);
+
+  const stop = () => {
+    running?.stop();
+    process.exit(0);
+  };
   // The parent owns this process: it exits when the parent closes the channel or dies.
-  process.on("disconnect", () => process.exit(0));
+  process.on("disconnect", stop);
+  process.on("SIGTERM", stop);
   // Ctrl-C in a terminal reaches the whole process group; let the parent decide when to stop.
   process.on("SIGINT", () => {});
 
   process.on("message", (msg: ParentMessage) => {
-    if (msg.type === "requests") send({ type: "reply", id: msg.id, data: slow.requests() });
-    else if (msg.type === "stats") send({ type: "reply", id: msg.id, data: slow.stats() });
-    else if (msg.type === "reset") {
-      slow.reset();
-      send({ type: "reply", id: msg.id, data: null });
-    }
-  });
-
-  slow.server.once("error", (err: NodeJS.ErrnoException) => {
-    send({ type: "listen-error", code: err.code ?? "UNKNOWN", message: err.message });
-    process.exit(1);
-  });
-  slow.server.listen(config.port, config.host, () => {
-    const address = slow.server.address();
-    send({ type: "listening", port: typeof address === "object" && address ? address.port : config.port });
+    // Records that workers wrote just before answering their clients may still be in our pipes:
+    // let this turn of the event loop read them first.
+    setImmediate(() => {
+      if (msg.type === "requests") report({ type: "reply", id: msg.id, data: book.records() });
+      else if (msg.type === "stats") report({ type: "reply", id: msg.id, data: running!.stats() });
+      else if (msg.type === "reset") {
+        running!.reset();
+        report({ type: "reply", id: msg.id, data: null });
+      }
+    });
   });
 }
 
-if (require.main === module) runChild();
+if (require.main === module) runMain();
