@@ -100,8 +100,8 @@ test("startCli: output, waitForOutput, close() with the CLI's exit code", async 
     const body = await (await fetch(`${url}/status/404`)).text();
     assert.ok(typeof body === "string");
     await handle.waitForOutput(/GET \/status\/404\s+404/);
-    const serverChild = descendants(handle.pid);
-    assert.is(serverChild.length, 1);
+    const serverChild = descendants(handle.pid); // the server process (and its workers, if any)
+    assert.ok(serverChild.length >= 1, `descendants ${serverChild}`);
     assert.equal(await handle.close(), { code: 0, signal: null });
     assert.equal(await handle.close(), { code: 0, signal: null }, "safe to call again");
     assert.equal(await gone(serverChild), []);
