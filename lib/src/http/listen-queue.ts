@@ -4,8 +4,6 @@ import { readFileSync } from "node:fs";
 export interface ListenQueue {
   /** Connections the kernel has completed and that wait for `accept()` right now. */
   waiting: number;
-  /** The backlog the queue was created with (after the kernel's cap, `net.core.somaxconn`). */
-  limit: number;
 }
 
 /**
@@ -21,13 +19,12 @@ export interface ListenQueue {
  * @example
  * ```ts
  * import { listenQueue } from "concurrency-lab";
- * listenQueue(8000); // { waiting: 6, limit: 2048 } while six connections wait
+ * listenQueue(8000); // { waiting: 6 } while six connections wait
  * ```
  */
 export function listenQueue(port: number): ListenQueue | null {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
   let waiting = 0;
-  let limit = 0;
   let listening = false;
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     let text: string;
@@ -40,11 +37,9 @@ export function listenQueue(port: number): ListenQueue | null {
       // sl local_address rem_address st tx_queue:rx_queue ...
       const f = line.trim().split(/\s+/);
       if (f.length < 5 || f[3] !== "0A" || !f[1].endsWith(`:${hexPort}`)) continue;
-      const [tx, rx] = f[4].split(":").map((h) => parseInt(h, 16));
-      waiting += rx;
-      limit = Math.max(limit, tx);
+      waiting += parseInt(f[4].split(":")[1], 16);
       listening = true;
     }
   }
-  return listening ? { waiting, limit } : null;
+  return listening ? { waiting } : null;
 }
