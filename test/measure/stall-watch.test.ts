@@ -1,6 +1,7 @@
 /** timedWithStall: wall, CPU and event-loop stall of one piece of work. No wall-clock bound. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { execFile } from "node:child_process";
 import { timedWithStall, StallLog } from "concurrency-lab";
 
 test("returns the work's value with non-negative wall, CPU and stall figures", async () => {
@@ -48,6 +49,14 @@ test("StallLog keeps each name's stalls and gives their medians in first-seen or
   assert.equal(rows.map((r) => r.label), ["block", "idle"]);
   assert.ok(rows[0]!.value >= rows[1]!.value);
   assert.throws(() => log.watch("", () => 1), (e: unknown) => e instanceof TypeError);
+});
+
+test("CPU of a child process started by the work is counted (Linux /proc)", async () => {
+  if (process.platform !== "linux") return;
+  const r = await timedWithStall(() => new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, ["-e", "let s = 0; for (let i = 0; i < 1e8; i++) s += i; console.log(s)"],
+      (e) => (e ? reject(e) : resolve()))));
+  assert.ok(r.cpuMs >= 20, `a 1e8-step loop in a child used ${r.cpuMs} ms of CPU by this count`);
 });
 
 test.run();

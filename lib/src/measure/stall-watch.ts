@@ -3,6 +3,7 @@
  * the two numbers a hybrid (event loop + pool) is judged by.
  */
 import { now } from "./clock";
+import { clockTicksPerSecond, descendantTicks, readProcessTree } from "./cpu-accounting";
 import { measureLag, sampleStats } from "./timers";
 
 /** What {@link timedWithStall} measured. */
@@ -10,15 +11,19 @@ export interface StallTimed<T> {
   value: T;
   /** Wall time of the work alone, in ms. */
   wallMs: number;
-  /** CPU time of this process (all its threads, libuv's pool included) during the work, in ms. */
+  /**
+   * CPU time during the work, in ms: this process (all its threads, libuv's pool included) and,
+   * where `/proc` exists, its child processes (a process pool's workers).
+   */
   cpuMs: number;
   /** The longest time the event loop could not run a callback while the work ran, in ms. */
   stallMs: number;
 }
 
 /**
- * Runs `work` (sync or async) and returns its value, its wall time, this
- * process's CPU time over it, and the longest event-loop stall it caused.
+ * Runs `work` (sync or async) and returns its value, its wall time, the CPU
+ * time of this process and its child processes over it, and the longest
+ * event-loop stall it caused.
  * The stall monitor needs a few quiet milliseconds before and after the work
  * to see a block; they are not counted in `wallMs` or `cpuMs`. The result
  * fits an `experiment()` variant: return it and the protocol uses its
@@ -36,12 +41,15 @@ export async function timedWithStall<T>(work: () => T | Promise<T>, opts: { reso
   let wallMs = 0;
   let cpuMs = 0;
   const { value, lag } = await measureLag(async () => {
+    const tree0 = readProcessTree();
     const cpu0 = process.cpuUsage();
     const t0 = now();
     const value = await work();
     wallMs = now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    cpuMs = (cpu.user + cpu.system) / 1000;
+    const tree1 = readProcessTree();
+    const children = tree0 && tree1 ? (descendantTicks(tree0, tree1) * 1000) / clockTicksPerSecond() : 0;
+    cpuMs = (cpu.user + cpu.system) / 1000 + children;
     return value;
   }, opts);
   return { value, wallMs, cpuMs, stallMs: lag.maxMs };
