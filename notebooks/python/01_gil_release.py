@@ -8,12 +8,13 @@ Two kinds of hashing work:
   python3 01_gil_release.py calibrate 50               -> iterations of ~50 ms for each kind
   python3 01_gil_release.py c_hash threads 200000      -> 2 hashes in 2 threads: wall and CPU time
   python3 01_gil_release.py c_hash in_turn 200000      -> the same 2 hashes one after the other
-  python3 01_gil_release.py main_loop 200000 20000     -> a main-thread loop beside each kind
+  python3 01_gil_release.py main_loop 200000 20000 3   -> a main-thread loop beside each kind
   python3 01_gil_release.py                            -> calibrate, then everything once
 """
 import hashlib
 import json
 import platform
+import statistics
 import sys
 import threading
 import time
@@ -73,17 +74,31 @@ def count_while(busy):
             "ms": elapsed * 1000}
 
 
-def main_loop(iterations):
+def main_loop_round(iterations):
     """The main loop beside a thread running each hash, then beside one that sleeps as long
     (in effect the loop alone, checked the same way)."""
     report = {}
-    beside = {**HASHES, "sleep": time.sleep}
-    for name, fn in beside.items():
+    for name, fn in {**HASHES, "sleep": time.sleep}.items():
         arg = report["beside c_hash"]["ms"] / 1000 if name == "sleep" else iterations[name]
         worker = threading.Thread(target=fn, args=(arg,))
         worker.start()
         report[f"beside {name}"] = count_while(worker.is_alive)
         worker.join()
+    return report
+
+
+def main_loop(iterations, rounds):
+    """Medians over `rounds` rounds; each run's speed is also taken relative to its round's
+    sleep run (`shareOfAlone`), so a change in machine load between rounds cancels out."""
+    runs = [main_loop_round(iterations) for _ in range(rounds)]
+    report = {}
+    for key in runs[0]:
+        report[key] = {
+            "turnsPerMs": statistics.median(r[key]["turnsPerMs"] for r in runs),
+            "longestGapMs": statistics.median(r[key]["longestGapMs"] for r in runs),
+            "shareOfAlone": statistics.median(
+                r[key]["turnsPerMs"] / r["beside sleep"]["turnsPerMs"] for r in runs),
+        }
     return report
 
 
@@ -98,13 +113,14 @@ def main():
         print(json.dumps({**info, **two_hashes(HASHES[args[0]], int(args[2]), args[1])}))
     elif args and args[0] == "main_loop":
         iterations = {"c_hash": int(args[1]), "python_hash": int(args[2])}
-        print(json.dumps({**info, "mainLoop": main_loop(iterations)}))
+        rounds = int(args[3]) if len(args) > 3 else 3
+        print(json.dumps({**info, "rounds": rounds, "mainLoop": main_loop(iterations, rounds)}))
     else:
         iterations = {k: calibrate(f, 50) for k, f in HASHES.items()}
         runs = {f"{k} {w}": two_hashes(HASHES[k], iterations[k], w)
                 for k in HASHES for w in ("in_turn", "threads")}
         print(json.dumps({**info, "iterations": iterations, "runs": runs,
-                          "mainLoop": main_loop(iterations)}))
+                          "mainLoop": main_loop(iterations, 3)}))
 
 
 if __name__ == "__main__":
