@@ -72,6 +72,7 @@ test("in a kernel: running tasks fail clearly, waiting ones are cancelled, idle 
     assert.is(kept.length, 1, `one of ${before.half} should survive; after: ${after.half}`);
     assert.is(after.half.length, 2);
     assert.is((before.busy as number[]).filter((p) => (after.busy as number[]).includes(p)).length, 0);
+    assert.is(after.busy.length, 2, `both stopped children of the busy pool were replaced: ${after.busy}`);
     assert.equal(next, { ok: true, value: [[1, 2], [3, 4]] }, "both pools still serve");
     assert.ok(run.messages.some((m) => m.event === "kernel saw SIGINT"), "the kernel's own handler still ran");
     const [code] = await run.exit;

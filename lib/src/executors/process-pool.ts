@@ -20,7 +20,7 @@ interface Child {
   stopReason?: string;
 }
 
-const INTERRUPTED = "the process got SIGINT (a kernel interrupt or Ctrl-C)";
+const INTERRUPTED = "the process got SIGINT: a kernel interrupt or Ctrl-C";
 
 /** Each live pool's reaction to SIGINT; one process-wide listener calls them all. */
 const onInterrupt = new Set<() => void>();
@@ -206,9 +206,8 @@ export class ProcessPoolExecutor extends Executor {
     }
     if (this.isShutdown || process.listenerCount("SIGINT") <= 1) return; // no one will use the pool again
     // Start the replacements now, so the next cell does not time their start-up.
-    for (let i = 0; i < stopped && this.#children.size - stopped + i < this.maxWorkers; i++) {
-      this.#setHoldsProcess(this.#spawn(), false);
-    }
+    const live = this.#children.size - stopped;
+    for (let i = 0; i < stopped && live + i < this.maxWorkers; i++) this.#setHoldsProcess(this.#spawn(), false);
   }
 
   /** A busy child keeps the notebook's process alive; an idle one does not, so a plain script can end. */
