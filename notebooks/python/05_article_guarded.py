@@ -1,5 +1,5 @@
 """The article's first sample, fixed: the same CPU task awaited through run_in_executor on a
-ProcessPoolExecutor, with `asyncio.run(main())` behind an `if __name__ == "__main__":` guard.
+ProcessPoolExecutor, with `asyncio.run(main())` behind the __main__ guard (last two lines).
 A pool worker that imports this file (spawn, forkserver) finds heavy_sum and runs nothing else.
 Works under every start method.
 Run alone: python3 05_article_guarded.py [fork|spawn|forkserver]

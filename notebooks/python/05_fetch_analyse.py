@@ -8,8 +8,9 @@ thread with asyncio.to_thread (Python 3.9+) and gathered. Then the len() analysi
                    pool (its processes) is started and shut down on every call;
   reused pool   -- the same run_in_executor calls on a pool started once, before timing.
 Each way runs `rounds` times, in turn. Times in ms; cpuMs is this process's CPU time, plus for the
-fresh pool its exited children's (os.times), and for the reused pool the CPU time of the analysis
-calls in its live workers (time.thread_time, measured there). The pools use the given start method
+fresh pool its workers' CPU read from /proc just before the pool shuts down (start-up included;
+Linux only, else left out), and for the reused pool the CPU time of the analysis calls in its live
+workers (time.thread_time, measured there). The pools use the given start method
 (default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be
 compared.
 Run alone: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [fork|spawn|forkserver]
@@ -52,31 +53,45 @@ async def analyse_in(pool, texts, fn=analysis):
 
 
 async def fresh_pool(texts, ctx):
-    with ProcessPoolExecutor(mp_context=ctx) as pool:  # the article's pattern: a new pool per call
-        return await analyse_in(pool, texts)
+    """The article's pattern, a new pool per call; also returns its workers' CPU time (ms)."""
+    with ProcessPoolExecutor(mp_context=ctx) as pool:
+        results = await analyse_in(pool, texts)
+        return results, workers_cpu_ms(pool)
 
 
-def cpu_ms(with_children=False):
-    t = os.times()
-    children = t.children_user + t.children_system if with_children else 0
-    return (t.user + t.system + children) * 1000
+def workers_cpu_ms(pool):
+    """CPU time (ms) the pool's live worker processes have used so far, from /proc/<pid>/stat
+    (Linux; None elsewhere). Read before the pool shuts down: under forkserver the workers are
+    the fork server's children, not ours, so os.times never counts them."""
+    try:
+        ticks = 0
+        for pid in pool._processes:  # private: read here only to find the workers' pids
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def cpu_ms():
+    return time.process_time() * 1000  # this process, all its threads
 
 
 async def measure(way, texts, ctx, reused):
     """One run of one way: wall time and CPU time (see the module comment), in ms."""
-    start, cpu = time.perf_counter(), cpu_ms(with_children=True)
+    start, cpu, extra = time.perf_counter(), cpu_ms(), 0.0
     if way == "inline":
         results = [analysis(t) for t in texts]
     elif way == "fresh pool":
-        results = await fresh_pool(texts, ctx)  # its children exited: os.times counts them
+        results, workers = await fresh_pool(texts, ctx)
+        extra = workers if workers is not None else 0.0
     else:
         pairs = await analyse_in(reused, texts, timed_analysis)
         results = [r for r, _ in pairs]
+        extra = sum(c for _, c in pairs)  # the live workers' CPU, as the analysis calls measured it
     wall = (time.perf_counter() - start) * 1000
-    used = cpu_ms(with_children=True) - cpu
-    if way == "reused pool":
-        used += sum(c for _, c in pairs)  # the live workers' CPU, as the analysis calls measured it
-    return {"wallMs": wall, "cpuMs": used}, results
+    return {"wallMs": wall, "cpuMs": cpu_ms() - cpu + extra}, results
 
 
 async def main(base, count, rounds, method):
