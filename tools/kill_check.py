@@ -15,6 +15,9 @@ in a 60 s task) plus a slow server with a request in flight. Then:
 - rerun: runs the same cells twice in one kernel (a partial run, then Run All)
   and counts the kernel's child processes after each run and after
   `closeTracked()`: the second run must leave only its own, and closeTracked none.
+  Before closeTracked it interrupts the kernel as Jupyter does (SIGINT to its
+  process group) while the process pool is busy: the running tasks must fail
+  with TaskAbortedError naming SIGINT and the pool must serve on with two children.
 
 Prints a table per round and, last, one JSON line: {"ok": bool, "rounds": [...]}.
 Exit code 0 when every round passed, 1 when one failed, 2 when Jupyter or the
@@ -113,18 +116,19 @@ def start_kernel():
 
 
 def run(kc, code, timeout=60):
-    out = []
+    out, errors = [], []
 
     def hook(msg):
         content = msg["content"]
         if msg["msg_type"] == "stream":
-            out.append(content["text"])
+            (errors if content["name"] == "stderr" else out).append(content["text"])
         elif msg["msg_type"] == "error":
-            out.append(f"{content['ename']}: {content['evalue']}")
+            errors.append(f"{content['ename']}: {content['evalue']}")
 
     reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
     text = "".join(out).strip()
-    if reply["content"]["status"] != "ok" or "Error" in text:
+    if reply["content"]["status"] != "ok" or errors:
+        text = "".join(errors + out).strip()
         raise RuntimeError(f"cell failed: {text or reply['content']}\n--- cell ---\n{code}")
     return text
 
@@ -178,6 +182,7 @@ def rerun_round():
         first, second = runs
         table = processes()
         first_alive = [pid for pid in first if pid in table and table[pid][2] == first[pid][2]]
+        interrupt = interrupt_check(km, kc)
         run(kc, CLOSE_CELL)
         time.sleep(0.2)
         table = processes()
@@ -188,10 +193,33 @@ def rerun_round():
         cleanup(km)
     print(f"\nrerun: kernel pid {kernel}; child processes per run: {counts}")
     print(f"  first run's processes still alive after the second run: {len(first_alive)}")
+    print(f"  interrupt (Jupyter's, SIGINT to the kernel's group): {interrupt}")
     for pid in left:
         print(f"  LEFT   {pid:>7}  {short(table[pid][4])}")
     ok = counts["partial run"] >= 9 and counts["run all"] == counts["partial run"] and not first_alive and not left
-    return {"round": "rerun", "ok": ok, "counts": counts, "first_run_alive_after_second": len(first_alive)}
+    ok = ok and interrupt["ok"]
+    return {"round": "rerun", "ok": ok, "counts": counts, "first_run_alive_after_second": len(first_alive), "interrupt": interrupt}
+
+
+def interrupt_check(km, kc):
+    """Interrupts a waiting cell while the process pool's two children are busy: both tasks must fail
+    with TaskAbortedError naming SIGINT, the pool must still have two children and serve."""
+    msg_id = kc.execute("await L.sleep(30_000);")
+    time.sleep(1)
+    km.interrupt_kernel()  # jupyter_client signals the kernel's process group, as JupyterLab does
+    while kc.get_shell_msg(timeout=30)["parent_header"].get("msg_id") != msg_id:
+        pass
+    time.sleep(0.5)
+    text = run(kc, """const outcomes = await Promise.all(busy.slice(0, 2).map((f) =>
+  f.then(() => "finished", (e: any) => e.name + ": " + e.message)));
+console.log(JSON.stringify({ outcomes, lanes: procs.lanes.length, echo: await procs.mapAll(L.tasks.echo, [1, 2]) }));""")
+    seen = json.loads(text.splitlines()[-1])
+    ok = (
+        all(o.startswith("TaskAbortedError") and "SIGINT" in o for o in seen["outcomes"])
+        and seen["lanes"] == 2
+        and seen["echo"] == [1, 2]
+    )
+    return {"ok": ok, **seen}
 
 
 def cleanup(km):
