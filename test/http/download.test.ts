@@ -10,7 +10,7 @@ async function fixture(): Promise<{ url: string; server: Server }> {
     const sent = Number(req.headers["x-sent-at"]);
     setTimeout(() => {
       if (req.url === "/missing") return void res.writeHead(404).end("no such thing");
-      res.writeHead(200, { "x-queue-wait-ms": "10", "x-saw-sent-at": String(Number.isFinite(sent)) });
+      res.writeHead(200, { "x-queue-wait-ms": "10", "x-worker": "3", "x-saw-sent-at": String(Number.isFinite(sent)) });
       res.end("hello");
     }, 30);
   });
@@ -33,6 +33,7 @@ test("download returns the body and draws a queued span, then the serving span",
     assert.is(d.body.toString(), "hello");
     assert.is(d.status, 200);
     assert.is(d.queueWaitMs, 10);
+    assert.is(d.serverWorker, "3");
     assert.ok(d.sentAt < d.servedFrom && d.servedFrom <= d.doneAt);
     const spans = timeline.spans();
     assert.equal(spans.map((s) => [s.kind, s.lane, s.label]), [["queued", "slot 1", "ok (queued)"], ["io", "slot 1", "ok"]]);

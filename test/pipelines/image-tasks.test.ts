@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { PNG } from "pngjs";
 import {
   ThreadPoolExecutor, ProcessPoolExecutor, analyseText, galleryBundle, generateImage, imageTasks, makeThumbnail,
-  makeThumbnailSharp, eventLoopLag, sleep,
+  makeThumbnailSharp, eventLoopLag, sleep, sharpInfo,
 } from "concurrency-lab";
 
 test("makeThumbnail resizes a PNG to the asked width and returns a readable PNG", async () => {
@@ -36,6 +36,14 @@ test("makeThumbnailSharp gives the same shape with sharp: size, format, source, 
   const centre = (16 * 32 + 16) * 4;
   const [r, g, b] = decoded.data.subarray(centre, centre + 3);
   assert.ok(g > 150 && g > r && g > b, `centre pixel is green, got rgb(${r}, ${g}, ${b})`);
+});
+
+test("sharpInfo names the versions and the two limits on sharp's parallelism", () => {
+  const info = sharpInfo();
+  assert.match(info.sharp, /^\d+\.\d+/);
+  assert.match(info.libvips, /^\d+\.\d+/);
+  assert.ok(Number.isInteger(info.threadsPerImage) && info.threadsPerImage >= 1);
+  assert.ok(Number.isInteger(info.uvThreadpoolSize) && info.uvThreadpoolSize >= 1);
 });
 
 test("makeThumbnailSharp rejects corrupt or cut bytes with ImageDecodeError, and bad arguments", async () => {

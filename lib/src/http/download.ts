@@ -29,6 +29,8 @@ export interface Download {
   doneAt: number;
   /** How long the request waited for a server worker, in ms; null when the server did not say. */
   queueWaitMs: number | null;
+  /** The server worker (slot) that served it, from the `x-worker` header; null when the server did not say. */
+  serverWorker: string | null;
 }
 
 /**
@@ -85,6 +87,7 @@ export async function download(url: string, opts: DownloadOptions = {}): Promise
     servedFrom,
     doneAt,
     queueWaitMs: servedFrom > sentAt ? servedFrom - sentAt : response.headers.has("x-queue-wait-ms") ? 0 : null,
+    serverWorker: response.headers.get("x-worker"),
   };
   if (timeline) timeline.add(...downloadSpans(result, label, lane));
   if (!response.ok) throw new HttpStatusError(url, response.status);

@@ -22,9 +22,10 @@ export interface DownloadAndResizeOptions {
   /** Labels, one per URL (default "image N"). */
   names?: readonly string[];
   /**
-   * Receives the spans: the serving part of each download on lanes "<mode>: download slot N"
-   * (a slot is a download in progress, so the waves of a server that serves a few at a time show),
-   * and each thumbnail on "<mode>: <worker lane>".
+   * Receives the spans: the serving part of each download on lanes "<mode>: download slot N", one
+   * per server worker that served it (its `x-worker` header; without it, one per download in
+   * progress), so the waves of a server that serves a few at a time show; and each thumbnail on
+   * "<mode>: <worker lane>".
    */
   timeline?: Timeline;
 }
@@ -80,8 +81,10 @@ export async function downloadAndResize(urls: readonly string[], opts: DownloadA
   }
   const wallMs = now() - t0;
   if (timeline) {
-    const served = downloads.flatMap((d, i) => downloadSpans(d, name(i), "").filter((s) => s.kind !== "queued"));
-    timeline.add(...laneBySlot(served, `${mode}: download slot`), ...resizeSpans);
+    const served = downloads.flatMap((d, i) =>
+      downloadSpans(d, name(i), `${mode}: download slot ${d.serverWorker}`).filter((s) => s.kind !== "queued"));
+    const known = downloads.every((d) => d.serverWorker !== null);
+    timeline.add(...(known ? served : laneBySlot(served, `${mode}: download slot`)), ...resizeSpans);
   }
   return { wallMs, perTaskMs: thumbs.map((t) => t.totalMs), thumbs, downloads };
 }

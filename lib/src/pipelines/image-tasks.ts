@@ -120,6 +120,41 @@ function loadSharp(): typeof SharpModule {
   return sharpLib;
 }
 
+/** What {@link sharpInfo} returns. */
+export interface SharpInfo {
+  /** sharp's version, e.g. "0.35.5". */
+  sharp: string;
+  /** The libvips version it binds. */
+  libvips: string;
+  /** Threads libvips may use for one image (`sharp.concurrency()`). */
+  threadsPerImage: number;
+  /** libuv's thread pool size: how many sharp calls (and fs, dns.lookup, zlib, crypto jobs) run at once. */
+  uvThreadpoolSize: number;
+}
+
+/**
+ * The sharp and libvips versions and the two limits on sharp's parallelism:
+ * libuv's pool size (`UV_THREADPOOL_SIZE`, default 4, read when Node starts)
+ * and the libvips threads per image (`sharp.concurrency()`: the core count,
+ * but 1 on glibc-based Linux without jemalloc).
+ *
+ * @example
+ * ```ts
+ * import { sharpInfo } from "concurrency-lab";
+ * sharpInfo(); // { sharp: "0.35.5", libvips: "8.18.7", threadsPerImage: 1, uvThreadpoolSize: 4 }
+ * ```
+ */
+export function sharpInfo(): SharpInfo {
+  const lib = loadSharp() as unknown as typeof SharpModule & { versions: Record<string, string | undefined> };
+  const size = Number(process.env.UV_THREADPOOL_SIZE);
+  return {
+    sharp: lib.versions.sharp ?? "unknown",
+    libvips: lib.versions.vips ?? "unknown",
+    threadsPerImage: lib.concurrency(),
+    uvThreadpoolSize: Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4,
+  };
+}
+
 /**
  * {@link makeThumbnail} with sharp (libvips) instead of jimp: the same
  * arguments, checks and result shape (`engine: "sharp"`, `stageMs: null`).
