@@ -1,0 +1,57 @@
+"""The lecture's client_multiprocessing.py on the standard library: Pool(3).map(fetch, urls), with
+urllib instead of requests. It reports the start method the pool used (fork is Linux's default up
+to Python 3.13; 3.14 made forkserver the default there, per its docs), how long creating the Pool
+took, and a span per request on its worker process's lane.
+Run alone: python3 03_client_multiprocessing.py http://127.0.0.1:8000 3 3 [fork|spawn|forkserver]
+"""
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import time
+import urllib.request
+
+
+def now_ms():
+    return time.monotonic() * 1000
+
+
+def get(url):
+    request = urllib.request.Request(url, headers={"X-Sent-At": f"{now_ms():.3f}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read().decode()
+
+
+def cpu_ms():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"userMs": (own.ru_utime + children.ru_utime) * 1000, "sysMs": (own.ru_stime + children.ru_stime) * 1000}
+
+
+# --- the client ---------------------------------------------------------------------------------
+def fetch(url):  # a top-level function: the pool sends it to the workers by name
+    start = now_ms()
+    body = get(url)
+    return body, {"lane": f"pid {os.getpid()}", "label": url.split("?")[-1], "start": start, "end": now_ms()}
+
+
+def main(base, n, processes):
+    urls = [f"{base}/?req={i}" for i in range(1, n + 1)]
+    before = now_ms()
+    with multiprocessing.Pool(processes=processes) as pool:
+        created = now_ms()  # Pool() returns once its workers are started, not when they are ready
+        results = pool.map(fetch, urls)
+    return [body for body, _ in results], [span for _, span in results], created - before
+# ------------------------------------------------------------------------------------------------
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 4:
+        multiprocessing.set_start_method(sys.argv[4])
+    began = now_ms()
+    base, n, processes = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3, int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    bodies, spans, pool_ms = main(base, n, processes)
+    print(json.dumps({"python": platform.python_version(), "startMethod": multiprocessing.get_start_method(),
+                      "began": began, "inScriptMs": now_ms() - began, "poolCreateMs": pool_ms,
+                      "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans, **cpu_ms()}))

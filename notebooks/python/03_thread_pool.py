@@ -1,0 +1,35 @@
+"""The lecture's open question "what if there are many URLs?", answered with
+concurrent.futures.ThreadPoolExecutor(max_workers=3): three threads take the URLs one after another
+from the pool's queue, however many URLs there are. Spans record, per URL, when it was submitted,
+when a thread took it and when it finished (time.monotonic(), the shared clock).
+Run alone: python3 03_thread_pool.py http://127.0.0.1:8000 9 3
+"""
+import json
+import platform
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+
+def now_ms():
+    return time.monotonic() * 1000
+
+
+def fetch(url, submitted):
+    start = now_ms()
+    request = urllib.request.Request(url, headers={"X-Sent-At": f"{start:.3f}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read().decode()
+    return body, {"url": url, "lane": threading.current_thread().name, "submitted": submitted, "start": start, "end": now_ms()}
+
+
+if __name__ == "__main__":
+    base, n, workers = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 9, int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    began = now_ms()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(fetch, f"{base}/?req={i}", now_ms()) for i in range(1, n + 1)]
+        results = [f.result() for f in futures]
+    print(json.dumps({"python": platform.python_version(), "inScriptMs": now_ms() - began,
+                      "threads": sorted({r["lane"] for _, r in results}), "spans": [r for _, r in results]}))
