@@ -39,7 +39,8 @@ async def with_gather():
     try:
         await asyncio.gather(*jobs(log, t0))
     except ValueError as error:
-        log.append(["caller", f"caught {type(error).__name__}", round((time.perf_counter() - t0) * 1000)])
+        caught = f"caught {type(error).__name__}"
+        log.append(["caller", caught, round((time.perf_counter() - t0) * 1000)])
     await asyncio.sleep(0.25)  # stay alive: do the other jobs go on?
     return log
 

@@ -24,7 +24,8 @@ async def http_get(url):
     parts = urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    writer.write(f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
+    head = f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n"
+    writer.write(head.encode())
     await writer.drain()
     status = int((await reader.readline()).split()[1])
     await reader.read()  # the rest, until the server closes
@@ -77,7 +78,8 @@ async def bounded_queue(items, maxsize, item_ms):
         return handled
 
     _, handled = await asyncio.gather(produce(), consume())
-    return {"items": len(handled), "inOrder": handled == list(range(items)), "producerWaits": waits, **done}
+    return {"items": len(handled), "inOrder": handled == list(range(items)),
+            "producerWaits": waits, **done}
 
 
 def main():
