@@ -5,6 +5,7 @@
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
+import { tieToParent } from "../lifecycle/parent-death";
 
 /** Options of {@link runPython}. */
 export interface RunPythonOptions {
@@ -132,7 +133,9 @@ export function runPython<T = unknown>(
   const path = resolve(cwd, file);
   const started = performance.now();
   return new Promise<PythonRun<T>>((done, fail) => {
-    const child = spawn(python, [path, ...args.map(String)], {
+    // Tied to this process (Linux: parent-death signal), so a killed kernel takes the program with it.
+    const [command, commandArgs] = tieToParent(python, [path, ...args.map(String)], "SIGTERM");
+    const child = spawn(command, commandArgs, {
       cwd,
       env: { ...process.env, PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", ...env },
       stdio: ["pipe", "pipe", "pipe"],
@@ -176,6 +179,9 @@ export function runPython<T = unknown>(
       const wallMs = performance.now() - started;
       if (timedOut) {
         return fail(error("timeout", `stopped after the ${timeoutMs} ms timeout (${signal ?? `exit code ${code}`})`, code, signal));
+      }
+      if (code === 127 && command !== python && /failed to execute/.test(stderr)) {
+        return fail(error("no-python", `the interpreter "${python}" was not found on PATH`, code, signal));
       }
       if (code !== 0) {
         return fail(error("exit", signal ? `killed by ${signal}` : `exited with code ${code}`, code, signal));
