@@ -13,3 +13,4 @@ export * from "./pipelines";
 export * from "./queue";
 export * from "./lifecycle";
 export * from "./python";
+export * from "./setup";
