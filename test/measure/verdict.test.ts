@@ -72,6 +72,32 @@ test("slower with a ceiling of 1: says no gain was possible, and gives the measu
   assert.match(verdict, /^async: 1\.30x slower than sync \(median 130 ms against 100 ms; 3 rounds, all slower\); its ceiling 1\.00x \(one thread runs JavaScript\) allows no gain: async used 130 ms of CPU per run against 100 ms for sync\.$/);
 });
 
+test("slower, at its floor: the deliberate waits are named, not CPU or the machine's load", () => {
+  const all = vs("all at once", [105, 104, 106], { cpuMs: 20, bound: { floorMs: 100, why: "1 wave x 100 ms" } });
+  const limited = vs("limited", [310, 305, 312], { cpuMs: 40, bound: { floorMs: 300, why: "3 waves x 100 ms" } });
+  const busy: MachineNoise = { ...quiet, otherCores: 1.5 };
+  const { ratios, verdict } = judge({ "all at once": all, limited }, "all at once", busy);
+  assert.is(ratios[0]!.outcome, "slower");
+  assert.not.ok(ratios[0]!.suspect);
+  assert.match(verdict, /^limited: 2\.95x slower than all at once \(median 310 ms against 105 ms; 3 rounds, all slower\): limited sits at its floor of 300 ms \(3 waves x 100 ms\): the deliberate waits set its time, not CPU or load\.$/m);
+  assert.not.match(verdict.split("\n")[0]!, /CPU per run|other programs/);
+});
+
+test("slower, above a floor that alone exceeds the baseline: the floor's share, then reasons for the rest", () => {
+  const all = vs("all at once", [181, 139, 185], { cpuMs: 54, bound: { floorMs: 100, why: "1 wave x 100 ms" } });
+  const limited = vs("limited", [393, 352, 434], { cpuMs: 102, bound: { floorMs: 300, why: "3 waves x 100 ms" } });
+  const busy: MachineNoise = { ...quiet, otherCores: 1.73 };
+  const { verdict } = judge({ "all at once": all, limited }, "all at once", busy);
+  assert.match(verdict, /^limited: 2\.17x slower than all at once \(.*\): its floor of 300 ms \(3 waves x 100 ms\) alone makes it 1\.66x as long as all at once's 181 ms; for the 93\.0 ms above that floor: limited used 102 ms of CPU per run against 54\.0 ms for all at once; other programs kept 1\.73 cores busy during the run\.$/m);
+});
+
+test("slower, with a floor far below the baseline's time: the measured reasons stand alone", () => {
+  const seq = vs("seq", [100, 100, 100], { cpuMs: 100 });
+  const procs = vs("processes", [180, 170, 190], { cpuMs: 260, bound: { floorMs: 50, why: "one task" } });
+  const { verdict } = judge({ seq, processes: procs }, "seq", quiet);
+  assert.match(verdict, /^processes: 1\.80x slower than seq \(median 180 ms against 100 ms; 3 rounds, all slower\): processes used 260 ms of CPU per run against 100 ms for seq\.$/m);
+});
+
 test("no gain: speed-up within ±10% and every round within ±21%", () => {
   const { ratios, verdict } = judge({ seq: vs("seq", [100, 104, 98]), threads: vs("threads", [101, 99, 103], { bound: ceiling2, coresBusy: 1.0 }) }, "seq", quiet);
   assert.is(ratios[0]!.outcome, "no gain");

@@ -187,13 +187,46 @@ function reasonsText(reasons: string[]): string {
 }
 
 /**
+ * Why a slower variant took its time, when its own floor (the deliberate
+ * waits) explains it: it sits at its floor (within the tolerance), so nothing
+ * else needs explaining; or its floor alone is longer than the baseline's
+ * time, so the floor accounts for the direction and only the time above it is
+ * left to the measured reasons. Null when the floor explains neither (or there
+ * is none): then the measured reasons stand alone.
+ *
+ * @example
+ * ```ts
+ * import { experimentFromSamples, floorReason } from "concurrency-lab";
+ * const e = experimentFromSamples({ id: "s", question: "?", collect: false,
+ *   variants: { all: [105, 104, 106], limited: [310, 305, 312] },
+ *   bounds: { limited: { floorMs: 300, why: "3 waves x 100 ms" } } });
+ * floorReason(e.variants.limited, e.variants.all, e.noise, null);
+ * // "limited sits at its floor of 300 ms (3 waves x 100 ms): the deliberate waits set its time, not CPU or load"
+ * ```
+ */
+export function floorReason(v: VariantStats, b: VariantStats, noise: MachineNoise, ceiling: number | null, opts: JudgeOptions = {}): string | null {
+  const tol = opts.tolerance ?? 0.1;
+  const same = opts.sameWithin ?? 0.1;
+  const floor = v.bound?.floorMs;
+  if (floor === undefined || !(floor > 0) || v.suspect) return null;
+  const its = `its floor of ${formatMs(floor)} (${v.bound!.why})`;
+  if (v.medianMs <= floor * (1 + tol)) return `${v.name} sits at ${its}: the deliberate waits set its time, not CPU or load`;
+  if (floor < b.medianMs * (1 + same)) return null;
+  const rest = reasonsText(measuredReasons(v, b, noise, ceiling, opts));
+  return `${its} alone makes it ${formatRatio(floor / b.medianMs)} as long as ${b.name}'s ${formatMs(b.medianMs)}; ` +
+    `for the ${formatMs(v.medianMs - floor)} above that floor: ${rest}`;
+}
+
+/**
  * Compares variant `v` with baseline `b` and writes the verdict.
  *
  * Rules (s = `sameWithin`, t = `tolerance`; speed-up = baseline median / variant median,
  * round range = lowest and highest single-round speed-up):
  * - beyond bound: speed-up > ceiling × (1 + t), or either side below its floor → suspect;
  * - faster: speed-up ≥ 1 + s and every judged round faster;
- * - slower: speed-up ≤ 1 / (1 + s) and every judged round slower;
+ * - slower: speed-up ≤ 1 / (1 + s) and every judged round slower; when the variant sits at its
+ *   floor, or its floor alone is longer than the baseline's time, the floor is named as the
+ *   cause ({@link floorReason}) before any measured reason;
  * - no gain: speed-up within (1 / (1 + s), 1 + s) and every judged round within (1 / (1 + s)², (1 + s)²);
  *
  * "Judged rounds": all rounds below 5; from 5 rounds on, the floor(rounds / 5) most extreme
@@ -263,7 +296,7 @@ export function compareVariants(v: VariantStats, b: VariantStats, roundRatios: n
       verdict: `${lead}${v.name}: ${formatRatio(speedup)} faster than ${b.name} (${medians}; ${rounds("faster")})${ceilingClause()}.` };
   }
   if (speedup <= 1 / (1 + same) && hi < 1) {
-    const why = reasonsText(measuredReasons(v, b, noise, ceiling, opts));
+    const why = floorReason(v, b, noise, ceiling, opts) ?? reasonsText(measuredReasons(v, b, noise, ceiling, opts));
     const allowed = ceiling === null ? "" : ceiling > 1 ? `, where the ${ceilingText} allows a gain` : `; its ${ceilingText} allows no gain`;
     return { ...base, outcome: "slower", suspect: false, reason: null,
       verdict: `${lead}${v.name}: ${formatRatio(1 / speedup)} slower than ${b.name} (${medians}; ${rounds("slower")})${allowed}: ${why}.` };
