@@ -2,7 +2,7 @@
 concurrent.futures.ThreadPoolExecutor(max_workers=3): three threads take the URLs one after another
 from the pool's queue, however many URLs there are. Spans record, per URL, when it was submitted,
 when a thread took it and when it finished (time.monotonic(), the shared clock).
-Run alone: python3 03_thread_pool.py http://127.0.0.1:8000 9 3
+Run alone: python3 03_thread_pool.py http://127.0.0.1:8000/delay/150 12 3
 """
 import json
 import platform
@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 
 def now_ms():
@@ -22,14 +23,19 @@ def fetch(url, submitted):
     request = urllib.request.Request(url, headers={"X-Sent-At": f"{start:.3f}"})
     with urllib.request.urlopen(request, timeout=60) as response:
         body = response.read().decode()
-    return body, {"url": url, "lane": threading.current_thread().name, "submitted": submitted, "start": start, "end": now_ms()}
+    return body, {"label": url.split("?")[-1], "lane": threading.current_thread().name, "submitted": submitted,
+                  "start": start, "end": now_ms()}
 
 
 if __name__ == "__main__":
     base, n, workers = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 9, int(sys.argv[3]) if len(sys.argv) > 3 else 3
     began = now_ms()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(fetch, f"{base}/?req={i}", now_ms()) for i in range(1, n + 1)]
+        slash = "" if urlsplit(base).path else "/"
+        futures = [pool.submit(fetch, f"{base}{slash}?req={i}", now_ms()) for i in range(1, n + 1)]
         results = [f.result() for f in futures]
+    spans = [r for _, r in results]
+    waits = [{"lane": f"queue {s['label']}", "label": s["label"], "start": s["submitted"], "end": s["start"], "kind": "queued"}
+             for s in spans if s["start"] - s["submitted"] > 1]
     print(json.dumps({"python": platform.python_version(), "inScriptMs": now_ms() - began,
-                      "threads": sorted({r["lane"] for _, r in results}), "spans": [r for _, r in results]}))
+                      "threads": sorted({s["lane"] for s in spans}), "spans": spans + waits}))

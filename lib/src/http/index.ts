@@ -9,6 +9,7 @@ export { RateWindows, rateHeaders, type RateDecision } from "./rate-window";
 export * from "./rate-limiter";
 export * from "./server-timeline";
 export * from "./client-check";
+export * from "./lecture-runs";
 export * from "./http-clients";
 export * from "./blocking-fetch";
 export * from "./download";
