@@ -104,7 +104,7 @@ export interface CompareClientsOptions {
 export async function compareClients(opts: CompareClientsOptions): Promise<{ experiment: Experiment; last: Record<string, LectureRun> }> {
   const names = Object.keys(opts.variants).filter((n) => opts.variants[n] !== undefined);
   const skipped = Object.keys(opts.variants).filter((n) => opts.variants[n] === undefined);
-  if (skipped.length) console.log(`left out (python3 not found): ${skipped.join(", ")}`);
+  if (skipped.length) console.log(`left out (not available here, e.g. no python3): ${skipped.join(", ")}`);
   const last: Record<string, LectureRun> = {};
   const variants = Object.fromEntries(
     names.map((n) => [
