@@ -10,7 +10,9 @@ Modes:
       apart and not counted. Then TASKS tasks of size N run once, and the
       program reports the wall time, the CPU time of all the work (this process
       and its pool's processes) and each task's own wall and CPU time.
-Each mode prints one JSON line last.
+Each mode prints one JSON line last, with "gil": false only on a free-threaded
+build running without the GIL (Python 3.13+), where a thread pool can run
+Python on several cores at once.
 """
 import json
 import multiprocessing
@@ -41,6 +43,12 @@ def timed_task(limit):
 def task_process_cpu(_):
     """CPU time this pool process has used so far, in ms."""
     return time.process_time() * 1000
+
+
+def gil_enabled():
+    """True unless this is a free-threaded build running without the GIL (3.13+)."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
 
 
 def calibrate(target_ms):
@@ -92,7 +100,7 @@ def main():
         variant, n, tasks = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         workers = int(sys.argv[5]) if len(sys.argv) > 5 else os.cpu_count()
         result = run(variant, n, tasks, workers)
-    print(json.dumps({"python": platform.python_version(), **result}))
+    print(json.dumps({"python": platform.python_version(), "gil": gil_enabled(), **result}))
 
 
 if __name__ == "__main__":
