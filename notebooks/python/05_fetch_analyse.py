@@ -13,6 +13,11 @@ Linux only, else left out), and for the reused pool the CPU time of the analysis
 workers (time.thread_time, measured there). The pools use the given start method
 (default: this platform's), so fork (Linux up to 3.13) and forkserver (Linux from 3.14) can be
 compared.
+forkWarnings lists the warnings Python gave when a pool forked this process while it had
+other threads (to_thread's pool, the reused pool's manager thread): from Python 3.12,
+os.fork() warns (DeprecationWarning, hidden by default filters) that a fork of a
+multi-threaded process may deadlock in the child. 3.11 does not check, so the list is empty
+there. Under forkserver and spawn the workers are not forks of this process: no warning.
 Run alone: python3 05_fetch_analyse.py BASE_URL [count] [rounds] [fork|spawn|forkserver]
 """
 import asyncio
@@ -20,10 +25,12 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import statistics
 import sys
 import time
 import urllib.request
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 
@@ -101,13 +108,19 @@ async def main(base, count, rounds, method):
     texts = await fetch_all(urls)
     fetch_ms = (time.perf_counter() - start) * 1000
     samples = {"inline": [], "fresh pool": [], "reused pool": []}
-    with ProcessPoolExecutor(mp_context=ctx) as reused:
-        await analyse_in(reused, texts)  # start its workers before timing
-        for _ in range(rounds):
-            for way in samples:
-                sample, results = await measure(way, texts, ctx, reused)
-                samples[way].append(sample)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DeprecationWarning)
+        with ProcessPoolExecutor(mp_context=ctx) as reused:
+            await analyse_in(reused, texts)  # start its workers before timing
+            for _ in range(rounds):
+                for way in samples:
+                    sample, results = await measure(way, texts, ctx, reused)
+                    samples[way].append(sample)
+    fork_warnings = sorted({re.sub(r"pid=\d+", "pid=…", str(w.message)) for w in caught
+                            if "fork" in str(w.message)})
     return {"python": platform.python_version(), "startMethod": method,
+            "forkWarnings": fork_warnings, "forkWarningCount": sum(
+                "fork" in str(w.message) for w in caught),
             "cpuCount": os.cpu_count(), "fetchMs": fetch_ms, "results": results,
             "medianMs": {w: statistics.median(x["wallMs"] for x in v) for w, v in samples.items()},
             "samples": samples}

@@ -68,8 +68,8 @@ def main():
     repeats = {name: calibrate(fn, item_ms) for name, fn in kinds.items()}
     samples = {}
     with ThreadPoolExecutor(workers) as threads, ProcessPoolExecutor(workers) as processes:
-        for pool in (threads, processes):
-            list(pool.map(c_code, [b""] * workers, [1] * workers))  # start every worker
+        for pool in (processes, threads):  # start every worker; processes first, so that fork
+            list(pool.map(c_code, [b""] * workers, [1] * workers))  # copies a one-thread process
         for _ in range(rounds):
             for name, fn in kinds.items():
                 args = ([BUFFER] * items, [repeats[name]] * items)

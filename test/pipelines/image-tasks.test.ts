@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { PNG } from "pngjs";
 import {
   ThreadPoolExecutor, ProcessPoolExecutor, analyseText, galleryBundle, generateImage, imageTasks, makeThumbnail,
-  makeThumbnailSharp, eventLoopLag, sleep, sharpInfo,
+  makeThumbnailSharp, sharpInfo,
 } from "concurrency-lab";
 
 test("makeThumbnail resizes a PNG to the asked width and returns a readable PNG", async () => {
@@ -62,24 +62,31 @@ test("makeThumbnailSharp rejects corrupt or cut bytes with ImageDecodeError, and
   );
 });
 
-test("sharp leaves the event loop free while it works; jimp on the same thread does not", async () => {
-  const input = generateImage(1024, "jpeg");
-  await makeThumbnailSharp(input, 128); // load sharp and libvips first
-  await makeThumbnail(input, 128); // and jimp
-  const lagOf = async (work: () => Promise<unknown>) => {
-    const lag = eventLoopLag({ resolutionMs: 2 });
-    await sleep(10);
-    const t0 = performance.now();
+test("sharp lets the event loop turn while it works; jimp keeps the loop for its whole call", async () => {
+  // Structural, no clock: count the event loop's turns (a self-renewing setImmediate) during each call.
+  // sharp hands the image to libuv's threads and resolves from their completion callbacks, so the loop
+  // must turn at least once; jimp decodes, resizes and encodes in JavaScript on this thread, so no
+  // turn can happen until it returns. The blocking times themselves: `npm run bench:images`.
+  const input = generateImage(256, "jpeg");
+  await makeThumbnailSharp(input, 32); // load sharp and libvips first
+  await makeThumbnail(input, 32); // and jimp
+  const turnsDuring = async (work: () => Promise<unknown>) => {
+    let turns = 0;
+    let done = false;
+    const turn = () => {
+      if (!done) { turns++; setImmediate(turn); }
+    };
+    setImmediate(turn);
     await work();
-    const ms = performance.now() - t0;
-    await sleep(10);
-    return { maxMs: lag.stop().maxMs, ms };
+    done = true;
+    return turns;
   };
-  const sharpRun = await lagOf(() => makeThumbnailSharp(input, 128));
-  const jimpRun = await lagOf(() => makeThumbnail(input, 128));
-  // jimp blocks for most of its run; sharp's longest block is a small part of its own.
-  assert.ok(jimpRun.maxMs > 0.5 * jimpRun.ms, `jimp: longest block ${jimpRun.maxMs} of ${jimpRun.ms} ms`);
-  assert.ok(sharpRun.maxMs < jimpRun.maxMs, `sharp blocked ${sharpRun.maxMs} ms, jimp ${jimpRun.maxMs} ms`);
+  for (const format of ["png", "jpeg"] as const) {
+    const sharpTurns = await turnsDuring(() => makeThumbnailSharp(input, 32, format));
+    const jimpTurns = await turnsDuring(() => makeThumbnail(input, 32, format));
+    assert.ok(sharpTurns >= 1, `the loop turned ${sharpTurns} times during sharp (${format})`);
+    assert.is(jimpTurns, 0, `the loop turned ${jimpTurns} times during jimp (${format})`);
+  }
 });
 
 test("makeThumbnail reads JPEG and can write JPEG", async () => {
