@@ -23,8 +23,12 @@ def now_ms():
 
 
 def cpu_ms():
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"userMs": (own.ru_utime + children.ru_utime) * 1000, "sysMs": (own.ru_stime + children.ru_stime) * 1000}
+    """User and system CPU time of this process and of its children that have been waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user = own.ru_utime + children.ru_utime
+    system = own.ru_stime + children.ru_stime
+    return {"userMs": user * 1000, "sysMs": system * 1000}
 
 
 async def get(url):
@@ -65,7 +69,10 @@ async def main(base, n):
 
 if __name__ == "__main__":
     began = now_ms()
-    bodies, spans, threads = asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3))
-    print(json.dumps({"python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
-                      "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans,
-                      "threadsDuringRequests": threads, "host": urlsplit(sys.argv[1]).hostname, **cpu_ms()}))
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    bodies, spans, threads = asyncio.run(main(sys.argv[1], n))
+    print(json.dumps({
+        "python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
+        "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans,
+        "threadsDuringRequests": threads, "host": urlsplit(sys.argv[1]).hostname, **cpu_ms(),
+    }))

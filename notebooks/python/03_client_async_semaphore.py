@@ -18,8 +18,12 @@ def now_ms():
 
 
 def cpu_ms():
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"userMs": (own.ru_utime + children.ru_utime) * 1000, "sysMs": (own.ru_stime + children.ru_stime) * 1000}
+    """User and system CPU time of this process and of its children that have been waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user = own.ru_utime + children.ru_utime
+    system = own.ru_stime + children.ru_stime
+    return {"userMs": user * 1000, "sysMs": system * 1000}
 
 
 async def get(url):
@@ -41,23 +45,30 @@ async def bounded_fetch(semaphore, url, i, spans):
     queued = now_ms()
     async with semaphore:  # at most `limit` tasks get past this line at once
         start = now_ms()
-        spans.append({"lane": lane, "label": "waiting for the semaphore", "start": queued, "end": start, "kind": "waiting"})
+        spans.append({"lane": lane, "label": "waiting for the semaphore",
+                      "start": queued, "end": start, "kind": "waiting"})
         body = await get(url)
-    spans.append({"lane": lane, "label": f"GET req {i}", "start": start, "end": now_ms(), "kind": "io"})
+    spans.append({"lane": lane, "label": f"GET req {i}", "start": start, "end": now_ms(),
+                  "kind": "io"})
     return body
 
 
 async def main(base, n, limit):
     semaphore = asyncio.Semaphore(limit)
     spans = []
-    tasks = [asyncio.create_task(bounded_fetch(semaphore, f"{base}/?req={i}", i, spans)) for i in range(1, n + 1)]
+    tasks = [asyncio.create_task(bounded_fetch(semaphore, f"{base}/?req={i}", i, spans))
+             for i in range(1, n + 1)]
     return await asyncio.gather(*tasks), spans
 # ------------------------------------------------------------------------------------------------
 
 
 if __name__ == "__main__":
     began = now_ms()
-    base, n, limit = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 9, int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    base = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+    limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     bodies, spans = asyncio.run(main(base, n, limit))
-    print(json.dumps({"python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
-                      "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans, **cpu_ms()}))
+    print(json.dumps({
+        "python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
+        "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans, **cpu_ms(),
+    }))

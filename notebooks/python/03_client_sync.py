@@ -2,9 +2,9 @@
 requests, which is not installed here. It fetches the URLs one after the other.
 
 Every request carries its send time in an X-Sent-At header, in ms on time.monotonic() (on Linux the
-same CLOCK_MONOTONIC that Node's process.hrtime and the lib's now() read), so the slow server can say
-how long the request waited in its listen backlog. Each request is also recorded as a span on that
-clock, so the notebook can draw Python's timeline beside Node's.
+same CLOCK_MONOTONIC that Node's process.hrtime and the lib's now() read), so the slow server can
+say how long the request waited in its listen backlog. Each request is also recorded as a span on
+that clock, so the notebook can draw Python's timeline beside Node's.
 Run alone: python3 03_client_sync.py http://127.0.0.1:8000 3
 """
 import json
@@ -27,8 +27,12 @@ def get(url):
 
 
 def cpu_ms():
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"userMs": (own.ru_utime + children.ru_utime) * 1000, "sysMs": (own.ru_stime + children.ru_stime) * 1000}
+    """User and system CPU time of this process and of its children that have been waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user = own.ru_utime + children.ru_utime
+    system = own.ru_stime + children.ru_stime
+    return {"userMs": user * 1000, "sysMs": system * 1000}
 
 
 # --- the client ---------------------------------------------------------------------------------
@@ -37,7 +41,8 @@ def main(base, n):
     for i in range(1, n + 1):
         start = now_ms()
         bodies.append(get(f"{base}/?req={i}"))
-        spans.append({"lane": threading.current_thread().name, "label": f"GET req {i}", "start": start, "end": now_ms()})
+        spans.append({"lane": threading.current_thread().name, "label": f"GET req {i}",
+                      "start": start, "end": now_ms()})
     return bodies, spans
 # ------------------------------------------------------------------------------------------------
 
@@ -45,5 +50,7 @@ def main(base, n):
 if __name__ == "__main__":
     began = now_ms()
     bodies, spans = main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)
-    print(json.dumps({"python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
-                      "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans, **cpu_ms()}))
+    print(json.dumps({
+        "python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
+        "bodies": sorted(set(bodies)), "responses": len(bodies), "spans": spans, **cpu_ms(),
+    }))

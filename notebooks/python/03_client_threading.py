@@ -26,20 +26,26 @@ def get(url):
 
 
 def cpu_ms():
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"userMs": (own.ru_utime + children.ru_utime) * 1000, "sysMs": (own.ru_stime + children.ru_stime) * 1000}
+    """User and system CPU time of this process and of its children that have been waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    user = own.ru_utime + children.ru_utime
+    system = own.ru_stime + children.ru_stime
+    return {"userMs": user * 1000, "sysMs": system * 1000}
 
 
 # --- the client ---------------------------------------------------------------------------------
 def fetch(url, results, spans):
     start = now_ms()
     results.put(get(url))
-    spans.put({"lane": threading.current_thread().name, "label": url.split("?")[-1], "start": start, "end": now_ms()})
+    spans.put({"lane": threading.current_thread().name, "label": url.split("?")[-1],
+               "start": start, "end": now_ms()})
 
 
 def main(base, n):
     results, spans = Queue(), Queue()
-    threads = [threading.Thread(target=fetch, args=(f"{base}/?req={i}", results, spans)) for i in range(1, n + 1)]
+    threads = [threading.Thread(target=fetch, args=(f"{base}/?req={i}", results, spans))
+               for i in range(1, n + 1)]
     created = now_ms()
     for thread in threads:
         thread.start()  # runs fetch at once: each thread sends without waiting for the others
@@ -52,6 +58,8 @@ def main(base, n):
 if __name__ == "__main__":
     began = now_ms()
     bodies, spans, created = main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)
-    print(json.dumps({"python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
-                      "threadsCreated": created, "bodies": sorted(set(bodies)), "responses": len(bodies),
-                      "spans": spans, **cpu_ms()}))
+    print(json.dumps({
+        "python": platform.python_version(), "began": began, "inScriptMs": now_ms() - began,
+        "threadsCreated": created, "bodies": sorted(set(bodies)), "responses": len(bodies),
+        "spans": spans, **cpu_ms(),
+    }))

@@ -24,12 +24,13 @@ CLIENTS = {
 
 
 def import_ms(modules):
-    """Total cumulative import time of the top-level imports of `modules`, in ms, by -X importtime."""
+    """Cumulative import time of the top-level imports of `modules`, in ms, by -X importtime."""
     code = "import " + ", ".join(modules)
-    stderr = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True).stderr
+    command = [sys.executable, "-X", "importtime", "-c", code]
+    stderr = subprocess.run(command, capture_output=True, text=True, check=True).stderr
     total_us = 0
     for line in stderr.splitlines():
-        # "import time:       self [us] |  cumulative | imported package"; top-level rows are not indented
+        # "import time: self [us] | cumulative | imported package"; top-level rows are not indented
         if not line.startswith("import time:") or "|" not in line or "imported package" in line:
             continue
         _, cumulative, name = line.split("|")
@@ -46,7 +47,8 @@ def bare_start_ms():
 
 if __name__ == "__main__":
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    imports = {name: statistics.median(import_ms(mods) for _ in range(runs)) for name, mods in CLIENTS.items()}
+    imports = {name: statistics.median(import_ms(mods) for _ in range(runs))
+               for name, mods in CLIENTS.items()}
     print(json.dumps({"python": platform.python_version(), "runs": runs,
                       "bareStartMs": statistics.median(bare_start_ms() for _ in range(runs)),
                       "importMs": imports, "modules": CLIENTS}))

@@ -1,6 +1,6 @@
-"""Many URLs at once, two ways: one thread per URL (threading + http.client), or one event loop with a
-task per URL (asyncio streams). Both send every request at once to a server that can answer all of
-them together, so the time is the server's delay plus what the client costs.
+"""Many URLs at once, two ways: one thread per URL (threading + http.client), or one event loop
+with a task per URL (asyncio streams). Both send every request at once to a server that can answer
+all of them together, so the time is the server's delay plus what the client costs.
 
 Memory is read when the last request has been sent and all are in flight: this process's
 proportional set size (PSS, /proc/self/smaps_rollup on Linux; RSS elsewhere, named as such), and
@@ -48,8 +48,10 @@ class Peak:
 def with_threads(urls, peak):
     def fetch(url):
         parts = urlsplit(url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)  # what urllib uses inside
-        connection.request("GET", f"{parts.path}?{parts.query}", headers={"X-Sent-At": f"{now_ms():.3f}"})
+        # http.client is what urllib uses inside; it lets us note the moment the request is sent
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        sent_at = {"X-Sent-At": f"{now_ms():.3f}"}
+        connection.request("GET", f"{parts.path}?{parts.query}", headers=sent_at)
         peak.sent()  # sent: now this thread blocks until the answer comes
         connection.getresponse().read()
         connection.close()
@@ -88,5 +90,8 @@ if __name__ == "__main__":
         asyncio.run(with_asyncio(urls, peak))
     wall = now_ms() - start
     at_peak, _, threads = peak.reading
-    print(json.dumps({"python": platform.python_version(), "mode": mode, "urls": n, "wallMs": wall,
-                      "memoryBefore": before, "memoryInFlight": at_peak, "measure": measure, "threadsInFlight": threads}))
+    print(json.dumps({
+        "python": platform.python_version(), "mode": mode, "urls": n, "wallMs": wall,
+        "memoryBefore": before, "memoryInFlight": at_peak, "measure": measure,
+        "threadsInFlight": threads,
+    }))

@@ -1,4 +1,4 @@
-"""The lecture's 2017 asyncio idioms, tried on this Python: what still works, what warns, what fails.
+"""The lecture's 2017 asyncio idioms, tried on this Python: what works, what warns, what fails.
 aiohttp's ClientSession(loop=...) cannot be tried here (aiohttp is not installed).
 Run alone: python3 03_outdated_asyncio.py
 """
@@ -26,11 +26,13 @@ async def nothing():
 
 if __name__ == "__main__":
     rows = []
-    row, loop = attempt("loop = asyncio.get_event_loop()  (no loop running)", asyncio.get_event_loop)
+    row, loop = attempt("loop = asyncio.get_event_loop()  (no loop running)",
+                        asyncio.get_event_loop)
     rows.append(row)
     row, _ = attempt("asyncio.Semaphore(3, loop=loop)", lambda: asyncio.Semaphore(3, loop=loop))
     rows.append(row)
-    row, future = attempt("asyncio.ensure_future(coro) outside a running loop", lambda: asyncio.ensure_future(nothing(), loop=loop))
+    row, future = attempt("asyncio.ensure_future(coro) outside a running loop",
+                          lambda: asyncio.ensure_future(nothing(), loop=loop))
     rows.append(row)
     if future is not None:
         row, _ = attempt("loop.run_until_complete(...)", lambda: loop.run_until_complete(future))

@@ -23,10 +23,11 @@ def now_ms():
 
 
 class PerSecondLimiter:
-    """At most `n` acquisitions in any window of `window_s` seconds (a sliding log of send times)."""
+    """At most `n` acquisitions in any `window_s` seconds (a sliding log of send times)."""
 
     def __init__(self, n, window_s=1.0, margin_s=0.05):
-        self.n, self.window, self.sent, self.lock = n, window_s + margin_s, collections.deque(), threading.Lock()
+        self.n, self.window = n, window_s + margin_s
+        self.sent, self.lock = collections.deque(), threading.Lock()
 
     def acquire(self):
         while True:

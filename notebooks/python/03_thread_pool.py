@@ -23,19 +23,23 @@ def fetch(url, submitted):
     request = urllib.request.Request(url, headers={"X-Sent-At": f"{start:.3f}"})
     with urllib.request.urlopen(request, timeout=60) as response:
         body = response.read().decode()
-    return body, {"label": url.split("?")[-1], "lane": threading.current_thread().name, "submitted": submitted,
+    lane = threading.current_thread().name
+    return body, {"label": url.split("?")[-1], "lane": lane, "submitted": submitted,
                   "start": start, "end": now_ms()}
 
 
 if __name__ == "__main__":
-    base, n, workers = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 9, int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    base = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     began = now_ms()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         slash = "" if urlsplit(base).path else "/"
         futures = [pool.submit(fetch, f"{base}{slash}?req={i}", now_ms()) for i in range(1, n + 1)]
         results = [f.result() for f in futures]
     spans = [r for _, r in results]
-    waits = [{"lane": f"queue {s['label']}", "label": s["label"], "start": s["submitted"], "end": s["start"], "kind": "queued"}
+    waits = [{"lane": f"queue {s['label']}", "label": s["label"], "start": s["submitted"],
+              "end": s["start"], "kind": "queued"}
              for s in spans if s["start"] - s["submitted"] > 1]
     print(json.dumps({"python": platform.python_version(), "inScriptMs": now_ms() - began,
                       "threads": sorted({s["lane"] for s in spans}), "spans": spans + waits}))

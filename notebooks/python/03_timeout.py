@@ -22,7 +22,7 @@ if __name__ == "__main__":
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             outcome = f"answered: {response.read().decode().strip()}"
-    except Exception as err:  # socket timeouts are TimeoutError from Python 3.10 (socket.timeout before)
+    except Exception as err:  # a socket timeout is TimeoutError from 3.10 (socket.timeout before)
         outcome = f"{type(err).__name__}: {err}"
-    print(json.dumps({"python": platform.python_version(), "outcome": outcome, "gaveUpAfterMs": now_ms() - start,
-                      "sent": start}))
+    print(json.dumps({"python": platform.python_version(), "outcome": outcome,
+                      "gaveUpAfterMs": now_ms() - start, "sent": start}))
