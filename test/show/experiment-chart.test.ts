@@ -86,4 +86,39 @@ test("showExperiment and showSummary display chart, table, verdict and the flagg
   assert.match(String(empty[0]!.data["text/plain"]), /No experiments collected yet/);
 });
 
+test("experimentChart with scale log: a log axis from a power of ten, bars drawn from it, room for the labels", async () => {
+  clearResults();
+  const lab = fakeLab();
+  const e = await experiment({
+    id: "copy", question: "Copied or transferred?", probes: lab.probes,
+    variants: { copied: lab.variant("c", [100]), transferred: lab.variant("t", [0.5]) },
+  });
+  type Spec = { encoding?: unknown; layer: { mark?: { type?: string }; encoding: Record<string, { scale?: { type?: string; domain?: number[] }; title?: string; datum?: number }> }[];
+    data: { values: Record<string, number | string>[] } };
+  const spec = experimentChart(e, { scale: "log" }) as unknown as Spec;
+  const bar = spec.layer[0]!;
+  assert.is(bar.encoding.x!.scale!.type, "log");
+  const [lo, hi] = bar.encoding.x!.scale!.domain!;
+  assert.is(lo, 0.1, "the axis starts at the power of ten below the smallest time");
+  const copied = spec.data.values.find((v) => v.variant === "copied")!;
+  const room = (Math.log10(hi!) - Math.log10(Number(copied.labelAt))) / (Math.log10(hi!) - Math.log10(lo!));
+  assert.ok(room > 0.05, `room right of the longest bar for its label (${room.toFixed(3)} of the axis)`);
+  assert.is(bar.encoding.x2!.datum, 0.1, "bars start at the axis' first power of ten, not at 0");
+  assert.match(String(bar.encoding.x!.title), /log scale/);
+  const linear = experimentChart(e) as unknown as Spec;
+  assert.is(linear.layer[0]!.encoding.x!.scale!.type, undefined, "linear stays the default");
+  assert.is(linear.layer[0]!.encoding.x2, undefined);
+  const { bundle } = await chartBundle(experimentChart(e, { scale: "log" }));
+  assert.ok(String(bundle["image/svg+xml"]).includes("log scale"), "the SVG renders with its log axis");
+  const near = await experiment({
+    id: "near", question: "A value just above a power of ten", probes: lab.probes,
+    variants: { slow: lab.variant("s", [10_000]), quick: lab.variant("q", [101]) },
+  });
+  const nearSpec = experimentChart(near, { scale: "log" }) as unknown as Spec;
+  assert.is(nearSpec.layer[0]!.encoding.x!.scale!.domain![0], 0.01, "0.101 s: the axis starts at 0.01 s, so the bar has a length");
+  const shown = await withFakeKernel(() => showExperiment(e, { scale: "log" }));
+  assert.ok(String(shown[0]!.data["image/svg+xml"]).includes("log scale"));
+  clearResults();
+});
+
 test.run();

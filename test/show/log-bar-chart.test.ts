@@ -22,6 +22,14 @@ test("bars start a power of ten below the smallest value, on a log scale", async
   assert.match(text, /80 µs  suspect/);
 });
 
+test("a smallest value just above a power of ten still gets a visible bar", () => {
+  const spec = logBarChart([
+    { label: "sequential", value: 10 },
+    { label: "async", value: 0.101 },
+  ], { unit: "s" }) as unknown as { layer: { encoding: { x: { scale?: { domain: number[] } } } }[] };
+  assert.is(spec.layer[0]!.encoding.x.scale!.domain[0], 0.01, "0.101 starts a decade below 0.1, not at 0.1");
+});
+
 test("grouped bars carry their series", () => {
   const chart = logBarChart([
     { label: "thread", value: 0.06, series: "Python" },

@@ -102,27 +102,59 @@ export function experimentRows(e: Experiment): Record<string, string | number>[]
   });
 }
 
+/** Options of {@link experimentChart} and {@link showExperiment}. */
+export interface ExperimentChartOptions {
+  title?: string;
+  width?: number;
+  /** "log": a logarithmic time axis, for variants that differ by orders of magnitude (default "linear"). */
+  scale?: "linear" | "log";
+}
+
+/** The log-axis layout: where the bars start, where the axis ends (label room included). */
+function logDomain(values: readonly { median: number; min: number; bound: number | null; labelAt: number; text: string }[], width: number): [number, number] {
+  const positive = values.flatMap((v) => [v.median, v.min, v.bound ?? Infinity]).filter((x) => x > 0 && Number.isFinite(x));
+  const smallest = positive.length ? Math.min(...positive) : 1;
+  // A decade lower when the smallest value sits just above a power of ten, or its bar has no length.
+  const base = 10 ** (Math.floor(Math.log10(smallest)) - (smallest < 2 * 10 ** Math.floor(Math.log10(smallest)) ? 1 : 0));
+  const lb = Math.log10(base);
+  // Label right of labelAt: (top - L) / (top - lb) >= f, f = label width share of the axis.
+  const top = Math.max(
+    Math.log10(base) + 1,
+    ...values.map((v) => {
+      const l = Math.log10(Math.max(v.labelAt, base));
+      const f = Math.min(0.7, (textWidth(v.text, { fontSize: 11 }) + 12) / width);
+      return (l - f * lb) / (1 - f);
+    }),
+  );
+  return [base, 10 ** top];
+}
+
 /**
  * The chart of one experiment: a bar per variant at its median, a line from
  * its fastest to its slowest run, a red tick at the fastest time its bound
  * allows (the floor, or the baseline's time over the speed-up ceiling).
  * Suspect bars are grey and labelled "suspect"; estimates are light and
- * labelled "estimate".
+ * labelled "estimate". With `scale: "log"` the time axis is logarithmic (each
+ * factor of 10 gets the same room), for variants whose times differ by orders
+ * of magnitude: a copied buffer beside a transferred one, 10 s beside 0.1 s.
  *
  * @example
  * ```ts
  * import { experiment, experimentChart, show } from "concurrency-lab";
  * const e = await experiment({ id: "demo", question: "Which is faster?", variants: { a: () => 1, b: () => 2 } });
  * await show(experimentChart(e));
+ * await show(experimentChart(e, { scale: "log" }));
  * ```
  */
-export function experimentChart(e: Experiment, opts: { title?: string; width?: number } = {}): TopLevelSpec {
+export function experimentChart(e: Experiment, opts: ExperimentChartOptions = {}): TopLevelSpec {
   checkExperiment(e);
   const all = e.order.map((n) => e.variants[n]!);
   const maxMs = Math.max(...all.map((v) => v.maxMs), ...all.map((v) => boundMs(e, v) ?? 0));
   const unit = maxMs >= 2000 ? "s" : "ms";
   const k = unit === "s" ? 1 / 1000 : 1;
-  const round = (x: number) => Math.round(x * k * 1000) / 1000;
+  const log = opts.scale === "log";
+  // A log axis needs significant digits, not fixed decimals (0.0004 ms must not become 0).
+  const round = (x: number) => (log ? Number((x * k).toPrecision(4)) : Math.round(x * k * 1000) / 1000);
   const values = e.order.map((name) => {
     const v = e.variants[name]!;
     const status = variantStatus(e, name);
@@ -149,9 +181,14 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
       return room > width * 0.25 ? (v.labelAt * width) / room : v.labelAt * 4;
     }),
   ) || 1;
+  const [logBase, logTop] = log ? logDomain(values, width) : [0, 0];
+  if (log) for (const v of values) { v.min = Math.max(v.min, logBase); v.median = Math.max(v.median, logBase); }
   const statuses = Object.keys(STATUS_COLORS).filter((s) => values.some((v) => v.status === s));
   const y = { field: "variant", type: "nominal" as const, title: null, sort: e.order, axis: { labelLimit: 300 } };
-  const x = { field: "median", type: "quantitative" as const, title: `time per run (${unit}), median of ${e.rounds} rounds`, scale: { domainMin: 0, domainMax } };
+  const x = log
+    ? { field: "median", type: "quantitative" as const, title: `time per run (${unit}, log scale), median of ${e.rounds} rounds`,
+        scale: { type: "log" as const, domain: [logBase, logTop], nice: false } }
+    : { field: "median", type: "quantitative" as const, title: `time per run (${unit}), median of ${e.rounds} rounds`, scale: { domainMin: 0, domainMax } };
   const subtitle = [
     `line: fastest to slowest run${bounds.length ? "; red tick: fastest time the bound allows" : ""}`,
     e.noise.known ? `other programs: ${e.noise.otherCores.toFixed(2)} cores, steal ${(e.noise.stealShare * 100).toFixed(1)}%` : "machine noise: unknown",
@@ -169,6 +206,8 @@ export function experimentChart(e: Experiment, opts: { title?: string; width?: n
         encoding: {
           y,
           x,
+          // On a log axis a bar cannot start at 0: it starts at the axis' first power of ten.
+          ...(log ? { x2: { datum: logBase } } : {}),
           color: { field: "status", type: "nominal", title: null, scale: { domain: statuses, range: statuses.map((s) => STATUS_COLORS[s]!) } },
           strokeDash: { condition: { test: "datum.status !== 'measured'", value: [4, 2] }, value: [] },
           stroke: { condition: { test: "datum.status === 'suspect'", value: "#636363" }, value: null },
@@ -199,7 +238,8 @@ function escapeHtml(text: string): string {
 
 /**
  * Shows one experiment: its chart, a table of its numbers and its verdict
- * (with the machine noise of the run), as notebook outputs.
+ * (with the machine noise of the run), as notebook outputs. `scale: "log"`
+ * draws the chart on a logarithmic time axis (see {@link experimentChart}).
  *
  * @example
  * ```ts
@@ -212,9 +252,9 @@ function escapeHtml(text: string): string {
  * await showExperiment(e);
  * ```
  */
-export async function showExperiment(e: Experiment, opts: { table?: boolean; title?: string } = {}): Promise<void> {
+export async function showExperiment(e: Experiment, opts: { table?: boolean; title?: string; scale?: "linear" | "log" } = {}): Promise<void> {
   checkExperiment(e);
-  await show(experimentChart(e, { title: opts.title }));
+  await show(experimentChart(e, { title: opts.title, scale: opts.scale }));
   if (opts.table !== false) showTable(experimentRows(e));
   const lines = e.verdict.split("\n");
   const html = `<div><p><b>Verdict</b> (${escapeHtml(e.id)}, ${e.rounds} rounds)</p><ul>` +

@@ -61,7 +61,9 @@ export function logBarChart(bars: readonly LogBar[], opts: LogBarChartOptions = 
   const grouped = bars.some((b) => b.series !== undefined);
   const min = Math.min(...bars.map((b) => b.value));
   const max = Math.max(...bars.map((b) => b.value));
-  const base = 10 ** Math.floor(Math.log10(min));
+  // A decade lower when the smallest value sits just above a power of ten (0.101 s), or its bar has no length.
+  const decade = 10 ** Math.floor(Math.log10(min));
+  const base = min < 2 * decade ? decade / 10 : decade;
   const top = 10 ** Math.ceil(Math.log10(max) + 0.35); // room for the value labels
   const values = bars.map((b) => ({
     label: b.label,
