@@ -3,7 +3,7 @@
 Unlike the post, the pools get the top-level function itself, not a lambda (a lambda cannot be
 pickled for the process pool). Pools are started before the clock starts, so the time is the
 batch's alone; each task also times itself, and CPU time is counted in every process.
-  python3 01_cpu_bound.py calibrate 100      -> {"n": size of one task of about 100 ms}
+  python3 01_cpu_bound.py calibrate 100      -> {"n": size of one task of about 100 ms of CPU}
   python3 01_cpu_bound.py threads 2000000    -> one timed batch of 4 tasks of that size
   python3 01_cpu_bound.py                    -> all three variants once, task size calibrated
 """
@@ -21,6 +21,12 @@ def cpu_task(n):
     return sum(i * i for i in range(n))
 
 
+def gil_enabled():
+    """False only on a free-threaded build running without its GIL (3.13t/3.14t)."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else check()
+
+
 def timed_task(n):
     """cpu_task(n) with its own wall time and its process's CPU time, in ms."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -28,9 +34,19 @@ def timed_task(n):
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
+def cpu_ms(n):
+    """CPU time of cpu_task(n) on this thread, in ms: unlike wall time, other programs do not
+    stretch it, so a busy machine does not make the calibrated task smaller."""
+    start = time.thread_time()
+    cpu_task(n)
+    return (time.thread_time() - start) * 1000
+
+
 def calibrate(target_ms):
-    probe = 200_000
-    fastest = min(timed_task(probe)[0] for _ in range(3))
+    probe = 100_000
+    while cpu_ms(probe) < 20:  # a probe long enough to time well
+        probe *= 2
+    fastest = min(cpu_ms(probe) for _ in range(3))
     return int(probe * target_ms / fastest)
 
 
@@ -60,7 +76,8 @@ def batch(variant, n):
 
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    info = {"python": platform.python_version(), "startMethod": multiprocessing.get_start_method()}
+    info = {"python": platform.python_version(), "startMethod": multiprocessing.get_start_method(),
+            "gil": gil_enabled()}
     if mode == "calibrate":
         target_ms = float(sys.argv[2]) if len(sys.argv) > 2 else 100
         print(json.dumps({**info, "n": calibrate(target_ms)}))

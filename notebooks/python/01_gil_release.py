@@ -5,7 +5,7 @@ Two kinds of hashing work:
   python_hash  -- a SHA-256 chain driven by a Python loop: each sha256() call gets 32 bytes,
                   and hashlib releases the GIL only for inputs larger than 2047 bytes,
                   so this thread holds it.
-  python3 01_gil_release.py calibrate 50               -> iterations of ~50 ms for each kind
+  python3 01_gil_release.py calibrate 50               -> iterations of ~50 ms of CPU, each kind
   python3 01_gil_release.py c_hash threads 200000      -> 2 hashes in 2 threads: wall and CPU time
   python3 01_gil_release.py c_hash in_turn 200000      -> the same 2 hashes one after the other
   python3 01_gil_release.py main_loop 200000 20000 3   -> a main-thread loop beside each kind
@@ -36,13 +36,25 @@ def python_hash(iterations):
 HASHES = {"c_hash": c_hash, "python_hash": python_hash}
 
 
+def gil_enabled():
+    """False only on a free-threaded build running without its GIL (3.13t/3.14t)."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else check()
+
+
+def cpu_ms(hash_fn, iterations):
+    """CPU time of one hash on this thread, in ms: other programs do not stretch it, so a busy
+    machine does not make the calibrated hash smaller."""
+    start = time.thread_time()
+    hash_fn(iterations)
+    return (time.thread_time() - start) * 1000
+
+
 def calibrate(hash_fn, target_ms):
     probe = 2_000
-    fastest = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        hash_fn(probe)
-        fastest = min(fastest, (time.perf_counter() - start) * 1000)
+    while cpu_ms(hash_fn, probe) < 10:  # a probe long enough to time well
+        probe *= 2
+    fastest = min(cpu_ms(hash_fn, probe) for _ in range(3))
     return max(probe, int(probe * target_ms / fastest))
 
 
@@ -104,7 +116,8 @@ def main_loop(iterations, rounds):
 
 def main():
     args = sys.argv[1:]
-    info = {"python": platform.python_version(), "switchIntervalMs": sys.getswitchinterval() * 1000}
+    info = {"python": platform.python_version(), "switchIntervalMs": sys.getswitchinterval() * 1000,
+            "gil": gil_enabled()}
     if args and args[0] == "calibrate":
         target = float(args[1]) if len(args) > 1 else 50
         iterations = {k: calibrate(f, target) for k, f in HASHES.items()}
