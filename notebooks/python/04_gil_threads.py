@@ -7,8 +7,11 @@ Two kinds of CPU work, each run twice one after the other and twice in two threa
                releases the GIL while it hashes inputs longer than 2047 bytes (zlib does the same).
 Each round runs the four variants once, in turn. Times in ms; cpuMs is this process's CPU time
 (all threads), so cpuMs / wallMs is the number of cores busy on average.
-Also reports whether this interpreter is a free-threaded build (Python 3.13+; None before).
-Run alone: python3 04_gil_threads.py [target_ms_per_task] [rounds] [bytecode,c_code]
+Also reports whether this interpreter is a free-threaded build (Python 3.13+) and whether the GIL
+is on (sys._is_gil_enabled, 3.13+; None before). The work size n is calibrated to target_ms of CPU time unless
+given as the fourth argument: a caller that repeats the program passes the size the first run found,
+so that every run does the same work.
+Run alone: python3 04_gil_threads.py [target_ms_per_task] [rounds] [bytecode,c_code] [n]
 """
 import hashlib
 import json
@@ -35,11 +38,14 @@ def c_code(n):
 
 
 def calibrate(work, target_s):
+    """Size n so that work(n) uses about target_s of CPU time on this thread. CPU time, not wall
+    time: on a busy machine a wall clock also counts the time other programs held the core, and
+    the work would come out too small."""
     n = 1
     while True:  # grow n until one run is measurable, then scale it to the target
-        start = time.perf_counter()
+        start = time.thread_time()
         work(n)
-        took = time.perf_counter() - start
+        took = time.thread_time() - start
         if took > 0.02:
             return max(1, round(n * target_s / took))
         n *= 4
@@ -65,7 +71,8 @@ def main():
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     chosen = sys.argv[3].split(",") if len(sys.argv) > 3 else ["bytecode", "c_code"]
     works = {name: {"bytecode": bytecode, "c_code": c_code}[name] for name in chosen}
-    sizes = {name: calibrate(work, target_s) for name, work in works.items()}
+    fixed_n = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    sizes = {name: fixed_n or calibrate(work, target_s) for name, work in works.items()}
     samples = {}
     for _ in range(rounds):
         for name, work in works.items():
