@@ -139,6 +139,10 @@ function checkOptions(options: SlowServerOptions): SlowServerConfig {
   if (workerClass !== "sync" && workerClass !== "async") {
     throw new TypeError(`workerClass must be "sync" or "async", got ${JSON.stringify(workerClass)}`);
   }
+  if (workerClass === "sync" && process.platform === "win32") {
+    // A sync worker reads and writes its socket's file descriptor directly; Windows sockets have none.
+    throw new Error('workerClass "sync" needs Linux or macOS; on Windows use workerClass "async"');
+  }
   const { queueLimit = workerClass === "sync" ? 2048 : 1000 } = options;
   const integer = (name: string, value: number, min: number, max: number, hint = "") => {
     if (typeof value !== "number" || !Number.isInteger(value)) {
