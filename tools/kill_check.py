@@ -6,7 +6,9 @@ Starts the real tslab kernel with jupyter_client and runs, as notebook cells:
 notebook 03's command-line demo three ways (the lib's startCli; a bare spawn
 with stdin a pipe; a bare spawn with stdin ignored, as notebook 03 did), and
 notebook 05's pools (a ProcessPoolExecutor and a ThreadPoolExecutor, each busy
-in a 60 s task) plus a slow server with a request in flight. Then:
+in a 60 s task) plus a slow server with a request in flight, and notebook 06's
+queue (a private Redis and two BullMQ worker processes, one busy) when
+redis-server is installed. Then:
 
 - sigkill / sigterm: kills the kernel process alone (not its process group)
   with that signal, waits 2 s, and lists every process of the kit still alive:
@@ -62,6 +64,15 @@ fetch(server.url).catch(() => undefined);
 while (!busy.every((f) => f.running)) await L.sleep(20);
 await L.sleep(100);
 console.log("pools", procs.lanes.join(" "), threads.lanes.join(" "), "server", server.pid);""",
+    # 4: notebook 06's queue: a private Redis and two BullMQ worker processes, one busy in a 60 s task
+    """if (L.redisAvailable().ok) {
+  const redis = await L.track("redis", () => L.startRedis({ url: null }));
+  const queue = await L.track("queue", new L.QueueExecutor({ redis: redis, maxWorkers: 2 }));
+  await queue.ready();
+  queue.submit(L.tasks.blockingSleep, 60_000);
+  await L.sleep(300);
+  console.log("queue", redis.pid, queue.workerPids.join(" "));
+} else console.log("queue skipped: no redis-server (notebook 06 is skipped too)");""",
 ]
 CLOSE_CELL = """console.log("closed", JSON.stringify(await L.closeTracked()));"""
 
