@@ -1,12 +1,4 @@
-import {
-  allocateCells,
-  assertMayBlock,
-  cellsOf,
-  deadlineAfter,
-  remainingMs,
-  waitAsync,
-  type SharedHandle,
-} from "./shared-wait";
+import { allocateCells, assertMayBlock, cellsOf, sleepUntil, waitUntil, type SharedHandle } from "./shared-wait";
 
 const TAG = 0x45564e54; // "EVNT"
 const FLAG = 1;
@@ -74,23 +66,13 @@ export class ThreadEvent {
    */
   wait(timeoutMs = Infinity): boolean {
     assertMayBlock("ThreadEvent.wait()", "await event.waitAsync() (or poll event.isSet())");
-    const deadline = deadlineAfter(timeoutMs, "ThreadEvent.wait");
-    while (!this.isSet()) {
-      const left = remainingMs(deadline);
-      if (left === 0) break;
-      Atomics.wait(this.#cells, FLAG, 0, left);
-    }
-    return this.isSet();
+    sleepUntil(() => this.isSet(), this.#cells, FLAG, 0, timeoutMs, "ThreadEvent.wait");
+    return this.isSet(); // the flag on exit, as Python's Event.wait returns it
   }
 
   /** Like `wait()`, but awaits instead of sleeping: for the main thread (works in any thread). */
   async waitAsync(timeoutMs = Infinity): Promise<boolean> {
-    const deadline = deadlineAfter(timeoutMs, "ThreadEvent.waitAsync");
-    while (!this.isSet()) {
-      const left = remainingMs(deadline);
-      if (left === 0) break;
-      await waitAsync(this.#cells, FLAG, 0, left);
-    }
+    await waitUntil(() => this.isSet(), this.#cells, FLAG, 0, timeoutMs, "ThreadEvent.waitAsync");
     return this.isSet();
   }
 }

@@ -1,12 +1,4 @@
-import {
-  allocateCells,
-  assertMayBlock,
-  cellsOf,
-  deadlineAfter,
-  remainingMs,
-  waitAsync,
-  type SharedHandle,
-} from "./shared-wait";
+import { allocateCells, assertMayBlock, cellsOf, sleepUntil, waitUntil, type SharedHandle } from "./shared-wait";
 
 const TAG = 0x53454d41; // "SEMA"
 const COUNT = 1;
@@ -85,24 +77,13 @@ export class Semaphore {
    */
   acquire(timeoutMs = Infinity): boolean {
     assertMayBlock("Semaphore.acquire()", "await semaphore.acquireAsync() (or semaphore.tryAcquire())");
-    const deadline = deadlineAfter(timeoutMs, "Semaphore.acquire");
-    while (!this.tryAcquire()) {
-      const left = remainingMs(deadline);
-      if (left === 0) return false;
-      Atomics.wait(this.#cells, COUNT, 0, left); // returns at once if the count is no longer 0
-    }
-    return true;
+    // Sleeps only while the count is 0; a release wakes it to try again.
+    return sleepUntil(() => this.tryAcquire(), this.#cells, COUNT, 0, timeoutMs, "Semaphore.acquire");
   }
 
   /** Like `acquire()`, but awaits instead of sleeping: for the main thread (works in any thread). */
   async acquireAsync(timeoutMs = Infinity): Promise<boolean> {
-    const deadline = deadlineAfter(timeoutMs, "Semaphore.acquireAsync");
-    while (!this.tryAcquire()) {
-      const left = remainingMs(deadline);
-      if (left === 0) return false;
-      await waitAsync(this.#cells, COUNT, 0, left);
-    }
-    return true;
+    return waitUntil(() => this.tryAcquire(), this.#cells, COUNT, 0, timeoutMs, "Semaphore.acquireAsync");
   }
 
   /** Gives back `n` permits and wakes up to `n` sleepers. */

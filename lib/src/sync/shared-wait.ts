@@ -83,27 +83,69 @@ export function assertMayBlock(method: string, instead: string): void {
 }
 
 /**
- * Milliseconds left until `deadline` (on the `performance.now()` clock of this thread), never negative.
+ * Sleeps in `Atomics.wait` until `ready()` holds, checking again each time
+ * `cells[index]` is notified or no longer holds `expected`; gives up after
+ * `timeoutMs` (Infinity = wait for ever). Returns true when `ready()` held,
+ * false on timeout. Blocks its thread: callers check `assertMayBlock` first.
  *
  * @example
  * ```ts
- * const deadline = deadlineAfter(100, "wait");
- * Atomics.wait(cells, 1, 0, remainingMs(deadline));
+ * // in a worker: sleep until another thread sets cell 1 and notifies it
+ * sleepUntil(() => Atomics.load(cells, 1) === 1, cells, 1, 0, 100, "wait"); // false after 100 ms
  * ```
  */
-export function remainingMs(deadline: number): number {
-  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+export function sleepUntil(
+  ready: () => boolean,
+  cells: Int32Array,
+  index: number,
+  expected: number,
+  timeoutMs: number,
+  what: string,
+): boolean {
+  const deadline = deadlineAfter(timeoutMs, what);
+  while (!ready()) {
+    const left = remainingMs(deadline);
+    if (left === 0) return false;
+    Atomics.wait(cells, index, expected, left); // returns at once if the cell no longer holds `expected`
+  }
+  return true;
 }
 
 /**
- * The deadline `timeoutMs` from now, checked: `timeoutMs` must be >= 0 (Infinity = wait for ever).
+ * Like {@link sleepUntil}, but awaits (`Atomics.waitAsync`) instead of
+ * sleeping: for the main thread (works in any thread).
  *
  * @example
  * ```ts
- * deadlineAfter(-1, "Semaphore.acquire"); // RangeError: Semaphore.acquire: timeoutMs must be a number >= 0, got -1
+ * const cells = new Int32Array(new SharedArrayBuffer(8));
+ * setTimeout(() => { Atomics.store(cells, 1, 1); Atomics.notify(cells, 1); }, 10);
+ * await waitUntil(() => Atomics.load(cells, 1) === 1, cells, 1, 0, 1000, "wait"); // true
  * ```
  */
-export function deadlineAfter(timeoutMs: number, what: string): number {
+export async function waitUntil(
+  ready: () => boolean,
+  cells: Int32Array,
+  index: number,
+  expected: number,
+  timeoutMs: number,
+  what: string,
+): Promise<boolean> {
+  const deadline = deadlineAfter(timeoutMs, what);
+  while (!ready()) {
+    const left = remainingMs(deadline);
+    if (left === 0) return false;
+    await waitAsync(cells, index, expected, left);
+  }
+  return true;
+}
+
+/** Milliseconds left until `deadline` (on the `performance.now()` clock of this thread), never negative. */
+function remainingMs(deadline: number): number {
+  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
+}
+
+/** The deadline `timeoutMs` from now, checked: `timeoutMs` must be >= 0 (Infinity = wait for ever). */
+function deadlineAfter(timeoutMs: number, what: string): number {
   if (!(timeoutMs >= 0)) throw new RangeError(`${what}: timeoutMs must be a number >= 0, got ${String(timeoutMs)}`);
   return timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
 }
