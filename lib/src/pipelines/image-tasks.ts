@@ -53,6 +53,15 @@ export class ImageDecodeError extends Error {
   }
 }
 
+/** The error for `input` that a decoder refused with `err`: its size and first bytes, then the decoder's message. */
+function decodeError(input: Buffer, err: unknown): ImageDecodeError {
+  const head = input.subarray(0, 8).toString("hex").replace(/(..)/g, "$1 ").trim();
+  return new ImageDecodeError(
+    `cannot decode image (${input.length} bytes, starting ${head || "<empty>"}): ${(err as Error).message}`,
+    input.length,
+  );
+}
+
 let jimp: typeof JimpModule | undefined;
 function loadJimp(): typeof JimpModule {
   // A plain require keeps this CommonJS and lazy (see the module comment).
@@ -88,11 +97,7 @@ export async function makeThumbnail(
   try {
     image = await Jimp.read(input);
   } catch (err) {
-    const head = input.subarray(0, 8).toString("hex").replace(/(..)/g, "$1 ").trim();
-    throw new ImageDecodeError(
-      `cannot decode image (${input.length} bytes, starting ${head || "<empty>"}): ${(err as Error).message}`,
-      input.length,
-    );
+    throw decodeError(input, err);
   }
   const source = { mime: image.mime ?? "unknown", width: image.width, height: image.height, bytes: input.length };
   const t1 = now();
@@ -186,11 +191,7 @@ export async function makeThumbnailSharp(
     const pipeline = sharp(input, { failOn: "truncated" }).resize({ width });
     out = await (format === "png" ? pipeline.png() : pipeline.jpeg()).toBuffer({ resolveWithObject: true });
   } catch (err) {
-    const head = input.subarray(0, 8).toString("hex").replace(/(..)/g, "$1 ").trim();
-    throw new ImageDecodeError(
-      `cannot decode image (${input.length} bytes, starting ${head || "<empty>"}): ${(err as Error).message}`,
-      input.length,
-    );
+    throw decodeError(input, err);
   }
   const mime = format === "png" ? "image/png" : "image/jpeg";
   return {
