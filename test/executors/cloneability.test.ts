@@ -4,6 +4,7 @@ import { MessageChannel } from "node:worker_threads";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { defineTask, ProcessPoolExecutor, tasks, ThreadPoolExecutor, type Executor } from "concurrency-lab";
+import { rejection } from "../rejection";
 
 const pools: [string, () => Executor, string][] = [
   ["ThreadPoolExecutor", () => new ThreadPoolExecutor({ maxWorkers: 1 }), "thread"],
@@ -18,15 +19,6 @@ const portResult = defineTask(() => {
   return { nested: [port1] };
 });
 const functionResult = defineTask(() => ({ callback: () => 1 }));
-
-async function rejection(promise: PromiseLike<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 for (const [name, make, kind] of pools) {
   const test = suite(`${name}: values that cannot be copied`);

@@ -6,16 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startEchoPeer, promiseHops, timedBufferTrip } from "concurrency-lab";
-
-/** The error a promise (or a function returning one) rejects with; fails if it resolves. */
-async function rejection(p: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await p();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "../rejection";
 
 for (const kind of ["thread", "process"] as const) {
   test(`a ${kind} peer echoes values and answers binary data with its size`, async () => {

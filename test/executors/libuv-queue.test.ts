@@ -5,16 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { libuvHashBatch, now } from "concurrency-lab";
-
-/** The error a promise (or a function returning one) rejects with; fails if it resolves. */
-async function rejection(p: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await p();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "../rejection";
 
 test("libuvHashBatch reports one span per call on the shared clock", async () => {
   const before = now();

@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { measureAsyncIo, measureLoopCpu, measureThreadsIo, runComparison } from "concurrency-lab";
+import { rejection } from "../rejection";
 
 const run = promisify(execFile);
 const cli = require.resolve("concurrency-lab/dist/cli/compare.js");
@@ -107,16 +108,6 @@ test("bad arguments: exit code 2 and a message naming the option", async () => {
     assert.is(r.stdout, "", `${args.join(" ")}: nothing measured`);
   });
 });
-
-async function rejection(work: () => Promise<unknown>): Promise<Error> {
-  try {
-    await work();
-  } catch (err) {
-    return err as Error;
-  }
-  assert.unreachable("expected a rejection");
-  throw new Error("unreachable");
-}
 
 test("the lib functions validate their arguments by name", async () => {
   const cases: [() => Promise<unknown>, ErrorConstructor, RegExp][] = [
