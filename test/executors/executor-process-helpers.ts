@@ -38,6 +38,15 @@ export async function parentWithPool(): Promise<{ kill: () => void; childPids: n
       console.log(JSON.stringify(pool.lanes.map((l) => Number(l.slice(4)))));
       setInterval(() => {}, 1000); // stay alive until killed
     });`;
+  const { kill, line } = await spawnReporting(script);
+  return { kill, childPids: JSON.parse(line) as number[] };
+}
+
+/**
+ * Starts `node -e script` as a parent that reports one line on stdout and then
+ * stays alive; resolves with that line and a SIGKILL for the parent (rejects if it exits first).
+ */
+export async function spawnReporting(script: string): Promise<{ kill: () => void; line: string }> {
   const parent = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -47,5 +56,5 @@ export async function parentWithPool(): Promise<{ kill: () => void; childPids: n
     });
     parent.on("exit", () => reject(new Error(`parent exited early: ${out}`)));
   });
-  return { kill: () => parent.kill("SIGKILL"), childPids: JSON.parse(line) as number[] };
+  return { kill: () => parent.kill("SIGKILL"), line };
 }

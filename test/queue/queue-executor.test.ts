@@ -10,6 +10,7 @@ import {
   CancelledError, JobLostError, QueueExecutor, RedisNotFoundError, TaskAbortedError, TaskTimeoutError, Timeline, countLines, defineTask,
   now, queueTasks, startRedis, tasks, taskFrom, type RedisServer,
 } from "concurrency-lab";
+import { spawnReporting } from "../executors/executor-process-helpers";
 import { isAlive, redisOrSkip, waitFor } from "./queue-helpers";
 
 const queue = suite("QueueExecutor");
@@ -310,19 +311,11 @@ test("redis and the workers exit when their parent is killed with SIGKILL", asyn
       console.log(JSON.stringify([redis.pid, ...q.workerPids]));
       setInterval(() => {}, 1000);
     })();`;
-  const parent = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    parent.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) resolve(out.trim());
-    });
-    parent.on("exit", () => reject(new Error(`parent exited early: ${out}`)));
-  });
-  const pids = JSON.parse(line) as number[];
+  const parent = await spawnReporting(script);
+  const pids = JSON.parse(parent.line) as number[];
   assert.is(pids.length, 3);
   assert.ok(pids.every(isAlive));
-  parent.kill("SIGKILL");
+  parent.kill(); // SIGKILL
   await waitFor(() => !pids.some(isAlive), `redis and workers (${pids.join(", ")}) to exit`, 8000);
 });
 

@@ -13,15 +13,8 @@ export function redisOrSkip(what: string): boolean {
   return false;
 }
 
-/** True while a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// isAlive(pid): true while a process with this pid exists (shared with the executor tests).
+export { isAlive } from "../executors/executor-process-helpers";
 
 /** Polls `condition` every 20 ms until it holds; throws `what` after `timeoutMs`. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
