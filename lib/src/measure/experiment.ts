@@ -20,7 +20,11 @@ import { machineInfo } from "./machine";
 import { describeNoise, machineNoise, type MachineNoise } from "./machine-noise";
 import { recordResult } from "./results";
 import { sampleStats } from "./timers";
-import { checkFloor, judge, type RatioResult, type VariantStats } from "./verdict";
+import { checkFloor, judge, type VariantStats } from "./verdict";
+import type { Experiment } from "./experiment-result";
+
+// The result type has its own file, so that the results collection can name it without importing this module.
+export type { Experiment } from "./experiment-result";
 
 /**
  * What a variant may return instead of (or besides) nothing. Every field is
@@ -85,36 +89,6 @@ export interface ExperimentOptions {
   collect?: boolean;
   /** Replacement clocks and counters (tests). */
   probes?: Partial<Probes>;
-}
-
-/** The result of {@link experiment}: statistics, ratios, bounds, noise and the verdict. Plain data (JSON). */
-export interface Experiment {
-  id: string;
-  question: string;
-  baseline: string;
-  /** Variant names in run order. */
-  order: string[];
-  variants: Record<string, VariantStats>;
-  /** Each non-baseline variant against the baseline. */
-  ratios: RatioResult[];
-  /** True when any variant or ratio is suspect (beyond a bound, or too noisy to tell). */
-  suspect: boolean;
-  /** The reasons, when suspect. */
-  reason: string | null;
-  /** The sentences, one per line, produced from the numbers. */
-  verdict: string;
-  /** Machine noise during the timed rounds. */
-  noise: MachineNoise;
-  /** The noise as a sentence. */
-  noiseText: string;
-  machine: Record<string, unknown>;
-  /** Timed rounds done. */
-  rounds: number;
-  settings: { warmup: number; minRounds: number; maxRounds: number; budgetMs: number; tolerance: number; sameWithin: number };
-  /** Wall time of the whole experiment, warm-up included. */
-  totalMs: number;
-  /** When it ran (ISO 8601). */
-  startedAt: string;
 }
 
 const defaultProbes: Probes = {

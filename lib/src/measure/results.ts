@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import type { Experiment } from "./experiment";
+import type { Experiment } from "./experiment-result";
 import { machineInfo } from "./machine";
 
 const KEY = Symbol.for("concurrency-lab.results");
