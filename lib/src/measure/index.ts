@@ -1,6 +1,8 @@
-/** Measuring: one clock for every thread and process, timers, timelines, the machine, the event loop's lag, and the measurement protocol (experiments, bounds, noise, verdicts, results). */
+/** Measuring: one clock for every thread and process, timers, timelines (slot lanes, settle times), the machine, the event loop's lag, and the measurement protocol (experiments, bounds, noise, verdicts, results; variants from another program's rounds or with their loop lag). */
 export * from "./clock";
 export * from "./timeline";
+export * from "./slot-lanes";
+export * from "./settle-timed";
 export * from "./timers";
 export * from "./machine";
 export * from "./loop-watch";
@@ -13,5 +15,7 @@ export * from "./machine-noise";
 export * from "./bounds";
 export * from "./verdict";
 export * from "./experiment";
+export * from "./round-variants";
+export * from "./loop-lag-variants";
 export * from "./results";
 export * from "./process-memory";

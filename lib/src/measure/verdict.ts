@@ -114,6 +114,9 @@ export function formatMs(ms: number): string {
  */
 export function formatRatio(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? "unbounded (a time of 0)" : String(x);
+  // Two significant figures at the extremes: a ratio against a time near the clock's resolution is only
+  // an order of magnitude, and "0.00x" would hide a real, tiny ratio.
+  if (x >= 100 || (x > 0 && x < 0.1)) return `${Number(x.toPrecision(2)).toLocaleString("en", { maximumSignificantDigits: 2 })}x`;
   return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
 }
 

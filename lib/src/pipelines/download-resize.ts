@@ -9,7 +9,7 @@ import type { Span, Timeline } from "../measure/timeline";
 import type { Executor } from "../executors/executor";
 import { download, downloadSpans, type Download } from "../http/download";
 import { imageTasks, type Thumbnail, type ThumbnailEngine } from "./image-tasks";
-import { laneBySlot } from "./slot-lanes";
+import { laneBySlot } from "../measure/slot-lanes";
 
 /** Options of {@link downloadAndResize}. */
 export interface DownloadAndResizeOptions {

@@ -3,8 +3,8 @@
  * recorded beside the times `experiment()` measures: "how long did it take"
  * and "how long could nothing else run" are different questions.
  */
-import { Timeline } from "../measure/timeline";
-import { watchEventLoop } from "../measure/loop-watch";
+import { Timeline } from "./timeline";
+import { watchEventLoop } from "./loop-watch";
 
 /** What {@link withLoopLag} returns. */
 export interface LaggedVariants<K extends string> {

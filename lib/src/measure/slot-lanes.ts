@@ -4,7 +4,7 @@
  * start, the way a fixed number of server workers or pool threads would take
  * them. At most as many lanes as spans overlapped at once.
  */
-import type { Span } from "../measure/timeline";
+import type { Span } from "./timeline";
 
 /**
  * The slot (0, 1, 2, …) of each interval: the lowest slot whose previous

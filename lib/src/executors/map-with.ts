@@ -6,9 +6,9 @@
  */
 import { now } from "../measure/clock";
 import type { Timeline } from "../measure/timeline";
-import type { Task } from "../executors/task";
-import { ThreadPoolExecutor } from "../executors/thread-pool";
-import { ProcessPoolExecutor } from "../executors/process-pool";
+import type { Task } from "./task";
+import { ThreadPoolExecutor } from "./thread-pool";
+import { ProcessPoolExecutor } from "./process-pool";
 
 /** Either executor class: both take `{ maxWorkers, timeline }` and share one interface. */
 export type PoolClass = typeof ThreadPoolExecutor | typeof ProcessPoolExecutor;

@@ -7,9 +7,9 @@
 import { now } from "../measure/clock";
 import { processMemory, processesMemory } from "../measure/process-memory";
 import { sleep } from "../measure/timers";
-import { tasks } from "../executors/tasks";
-import { ThreadPoolExecutor } from "../executors/thread-pool";
-import { ProcessPoolExecutor } from "../executors/process-pool";
+import { tasks } from "./tasks";
+import { ThreadPoolExecutor } from "./thread-pool";
+import { ProcessPoolExecutor } from "./process-pool";
 
 /** What {@link workerCosts} measured for one kind of pool. */
 export interface WorkerCosts {

@@ -3,7 +3,7 @@
  * says how; this also says when, so a notebook can show work that went on
  * after the first error, or stopped at a cancel.
  */
-import { now } from "../measure/clock";
+import { now } from "./clock";
 
 /** How and when one promise settled. */
 export interface TimedOutcome<T> {

@@ -5,7 +5,7 @@
  * clock, and the log is printed from those afterwards, in time order.
  */
 import type { Span } from "../measure/timeline";
-import { textTable } from "../show/table";
+import { textTable } from "./table";
 
 /** One line of {@link spanLog}. */
 export interface SpanLogEvent {

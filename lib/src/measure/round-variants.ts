@@ -4,7 +4,7 @@
  * so that its numbers get the same treatment as ours: interleaved rounds,
  * statistics, bounds, machine noise over the same window, and a verdict.
  */
-import type { VariantReport } from "../measure/experiment";
+import type { VariantReport } from "./experiment";
 
 /**
  * Variants for `experiment()` that share one run of `runRound` per round: the
