@@ -193,6 +193,8 @@ test("formatting helpers", () => {
   assert.is(formatMs(0.5), "0.50 ms");
   assert.is(formatRatio(1.4249), "1.42x");
   assert.is(formatRatio(12.34), "12.3x");
+  assert.is(formatRatio(7877.4), "7,900x"); // two significant figures at the extremes
+  assert.is(formatRatio(0.0013), "0.0013x");
 });
 
 test.run();

@@ -110,6 +110,7 @@ export function formatMs(ms: number): string {
  * ```ts
  * import { formatRatio } from "concurrency-lab";
  * formatRatio(1.4249); // "1.42x"
+ * formatRatio(7877.4); // "7,900x": two significant figures at the extremes
  * ```
  */
 export function formatRatio(x: number): string {
