@@ -44,6 +44,13 @@ export function defineTask<A extends unknown[], R>(fn: (...args: A) => R, name?:
  * Evaluates a shipped function's source in the current (worker) thread, with a
  * `require` that resolves from the current directory. Method shorthand
  * (`name(x) { ... }`) is accepted too.
+ *
+ * @example
+ * ```ts
+ * import { compileTaskSource } from "concurrency-lab";
+ * const square = compileTaskSource("(x) => x * x", "square");
+ * square(4); // 16
+ * ```
  * @internal
  */
 export function compileTaskSource(source: string, name: string): (...args: unknown[]) => unknown {
@@ -67,6 +74,13 @@ export function compileTaskSource(source: string, name: string): (...args: unkno
 /**
  * Rewrites "x is not defined" from a shipped function into the explanation a
  * student needs: the worker has no copy of the notebook's variables.
+ *
+ * @example
+ * ```ts
+ * import { explainMissingVariable } from "concurrency-lab";
+ * const e = explainMissingVariable(new ReferenceError("factor is not defined"), "scale", "thread 1");
+ * e.message; // "factor is not defined in the worker (thread 1) running scale. A defineTask function …"
+ * ```
  * @internal
  */
 export function explainMissingVariable(error: ReferenceError, taskName: string, lane: string, source?: string): ReferenceError {

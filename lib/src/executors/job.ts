@@ -22,6 +22,15 @@ export interface TaskOptions {
  * settles, and the clock that stops it (timeout or signal).
  * Life: queued -> dispatched (a worker owns it; cannot be cancelled) ->
  * begun (it is the one running; the timeout starts) -> settled.
+ *
+ * @example
+ * ```ts
+ * const call = { module: "", name: "double", source: "(x) => 2 * x", argsList: [[21]] };
+ * const job = new Job(call, (values) => values[0], { timeoutMs: 1000 }, undefined, () => {});
+ * if (job.dispatch()) job.begin("main", () => "stopped"); // a worker owns it; its timeout runs
+ * job.finish(await runTaskCall(job.call));                // what the worker answers
+ * await job.future; // 42
+ * ```
  * @internal
  */
 export class Job<R = unknown> {

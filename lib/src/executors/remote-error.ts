@@ -12,6 +12,12 @@ const remoteClasses = new Map<string, new (message?: string) => Error>();
 /**
  * Turns anything a task threw into plain data that survives postMessage/IPC:
  * class name, name, message, stack, own properties (`code`, `errno`, ...) and cause.
+ *
+ * @example
+ * ```ts
+ * const data = serializeError(Object.assign(new RangeError("too big"), { code: "E_BIG" }));
+ * data.className; // "RangeError": plain data, safe for postMessage and IPC
+ * ```
  * @internal
  */
 export function serializeError(error: unknown, depth = 0): SerializedError {
@@ -37,6 +43,13 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
  * Rebuilds an error in the notebook: built-in classes become the real class;
  * other classes become an Error subclass with the same class name, so
  * `err.name` and `err.constructor.name` read as in the worker.
+ *
+ * @example
+ * ```ts
+ * const err = reviveError(serializeError(Object.assign(new RangeError("too big"), { code: "E_BIG" })));
+ * err instanceof RangeError; // true
+ * (err as { code?: string }).code; // "E_BIG"
+ * ```
  * @internal
  */
 export function reviveError(s: SerializedError): Error {

@@ -35,6 +35,12 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /**
  * Runs one call (each argument list in turn) in this thread or process and
  * returns the values or the error as plain, cloneable data, with the span it ran in.
+ *
+ * @example
+ * ```ts
+ * const reply = await runTaskCall({ module: "", name: "double", source: "(x) => 2 * x", argsList: [[1], [2]] });
+ * reply; // { ok: true, values: [2, 4], span: { label: "double ×2", lane: "main", … } }
+ * ```
  * @internal
  */
 export async function runTaskCall(call: TaskCall): Promise<TaskReply> {

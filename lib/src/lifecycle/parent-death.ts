@@ -123,7 +123,15 @@ function stdinIsPipe(): boolean {
 
 let setprivWorks: boolean | undefined;
 
-/** True where `setpriv --pdeathsig` (util-linux 2.33+, on every current Linux) can start a tied child. */
+/**
+ * True where `setpriv --pdeathsig` (util-linux 2.33+, on every current Linux) can start a tied child.
+ *
+ * @example
+ * ```ts
+ * import { parentDeathSignalAvailable } from "concurrency-lab";
+ * parentDeathSignalAvailable(); // true on Linux with util-linux 2.33+, false on macOS and Windows
+ * ```
+ */
 export function parentDeathSignalAvailable(): boolean {
   if (setprivWorks === undefined) {
     setprivWorks = false;

@@ -41,7 +41,20 @@ export interface Thumbnail {
   stageMs: { decode: number; resize: number; encode: number } | null;
 }
 
-/** Thrown by {@link makeThumbnail} when the bytes are not an image jimp can read. */
+/**
+ * Thrown by {@link makeThumbnail} when the bytes are not an image jimp can read.
+ *
+ * @example
+ * ```ts
+ * import { ImageDecodeError, makeThumbnail } from "concurrency-lab";
+ * try {
+ *   await makeThumbnail(new Uint8Array([1, 2, 3]));
+ * } catch (err) {
+ *   err instanceof ImageDecodeError; // true
+ *   (err as ImageDecodeError).byteLength; // 3; the message names the size and the first bytes
+ * }
+ * ```
+ */
 export class ImageDecodeError extends Error {
   override name = "ImageDecodeError";
   constructor(

@@ -4,11 +4,19 @@ import { tasks } from "../executors/tasks";
 import { machineInfo, type MachineInfo } from "../measure/machine";
 import { redisAvailable } from "../queue/redis-server";
 
-/** The Node.js LTS lines the kit is tested on (CI runs `npm test` on each); the last is the one to install. */
+/**
+ * The Node.js LTS lines the kit is tested on (CI runs `npm test` on each); the last is the one to install.
+ *
+ * @example
+ * ```ts
+ * import { TESTED_NODE_LINES } from "concurrency-lab";
+ * TESTED_NODE_LINES.at(-1); // 26: the line to install
+ * ```
+ */
 export const TESTED_NODE_LINES: readonly number[] = [22, 24, 26];
 
-/** One line of {@link checkReadiness}: a piece of the set-up, whether it works, and what to do if not. */
 // A type, not an interface, so that showTable (which takes Record<string, unknown>) accepts the rows.
+/** One line of {@link checkReadiness}: a piece of the set-up, whether it works, and what to do if not. */
 export type ReadinessRow = {
   check: string;
   ok: boolean;
@@ -44,7 +52,16 @@ async function echoThrough(pool: ThreadPoolExecutor | ProcessPoolExecutor): Prom
   }
 }
 
-/** The Node.js row: the minimum that runs, and whether this line is one CI tests. */
+/**
+ * The Node.js row: the minimum that runs, and whether this line is one CI tests.
+ *
+ * @example
+ * ```ts
+ * import { nodeLineRow } from "concurrency-lab";
+ * nodeLineRow("20.18.0").detail; // "20.18.0 is too old to run the kit: install Node.js 26 LTS"
+ * nodeLineRow("24.1.0").ok;      // true: a tested LTS line
+ * ```
+ */
 export function nodeLineRow(version: string = process.versions.node): ReadinessRow {
   const [major, minor] = version.split(".").map(Number) as [number, number];
   const newest = TESTED_NODE_LINES[TESTED_NODE_LINES.length - 1];

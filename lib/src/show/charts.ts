@@ -18,7 +18,15 @@ export type Chart = TopLevelSpec;
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 const WIDTH = 600;
 
-/** Fixed colours per span kind, so "waiting" is the same orange in every notebook. */
+/**
+ * Fixed colours per span kind, so "waiting" is the same orange in every notebook.
+ *
+ * @example
+ * ```ts
+ * import { KIND_COLORS } from "concurrency-lab";
+ * KIND_COLORS.waiting; // "#f58518": the colour of a "waiting" span in every timeline chart
+ * ```
+ */
 export const KIND_COLORS: Readonly<Record<string, string>> = {
   running: "#4c78a8",
   waiting: "#f58518",
@@ -48,7 +56,17 @@ function checkFinite(name: string, x: unknown): number {
   return x;
 }
 
-/** "1.23", "12.3", "123": three significant digits, no exponent. */
+/**
+ * "1.23", "12.3", "123": three significant digits, no exponent.
+ *
+ * @example
+ * ```ts
+ * import { formatNumber } from "concurrency-lab";
+ * formatNumber(1234.5);   // "1235"
+ * formatNumber(1.2345);   // "1.23"
+ * formatNumber(0.012345); // "0.0123"
+ * ```
+ */
 export function formatNumber(x: number): string {
   const a = Math.abs(x);
   if (a >= 100 || Number.isInteger(x)) return x.toFixed(0);
