@@ -6,7 +6,16 @@ type JpegModule = typeof import("jpeg-js");
 /** Image formats the slow server can generate (both readable by jimp, pngjs and jpeg-js). */
 export type GeneratedImageFormat = "png" | "jpeg";
 
-/** Largest side, in pixels, of a generated image (a 2048² RGBA buffer is 16 MiB). */
+/**
+ * Largest side, in pixels, of a generated image (a 2048² RGBA buffer is 16 MiB).
+ *
+ * @example
+ * ```ts
+ * import { GENERATED_IMAGE_MAX_SIZE, generateImage } from "concurrency-lab";
+ * generateImage(GENERATED_IMAGE_MAX_SIZE, "png");     // the largest
+ * generateImage(GENERATED_IMAGE_MAX_SIZE + 1, "png"); // RangeError: size must be an integer from 1 to 2048
+ * ```
+ */
 export const GENERATED_IMAGE_MAX_SIZE = 2048;
 
 /**

@@ -6,10 +6,27 @@
 import { STATUS_CODES } from "node:http";
 import { GENERATED_IMAGE_MAX_SIZE, type GeneratedImageFormat } from "./images";
 
-/** Longest delay, in ms, that `/delay/:ms` or the `delayMs` option accept. */
+/**
+ * Longest delay, in ms, that `/delay/:ms` or the `delayMs` option accept.
+ *
+ * @example
+ * ```ts
+ * import { SLOW_SERVER_MAX_DELAY_MS, startSlowServer } from "concurrency-lab";
+ * await startSlowServer({ delayMs: SLOW_SERVER_MAX_DELAY_MS + 1 }); // RangeError: delayMs must be from 0 to 60000
+ * ```
+ */
 export const SLOW_SERVER_MAX_DELAY_MS = 60_000;
 
-/** Most requests per second that `/rate/:n` accepts as its limit. */
+/**
+ * Most requests per second that `/rate/:n` accepts as its limit.
+ *
+ * @example
+ * ```ts
+ * import { RATE_LIMIT_MAX } from "concurrency-lab";
+ * await fetch(server.rateUrl(RATE_LIMIT_MAX));     // the highest limit
+ * await fetch(server.rateUrl(RATE_LIMIT_MAX + 1)); // 400: "rate limit (requests per second) must be a whole number from 1 to 100000 …"
+ * ```
+ */
 export const RATE_LIMIT_MAX = 100_000;
 
 /**
@@ -18,10 +35,23 @@ export const RATE_LIMIT_MAX = 100_000;
  * same CLOCK_MONOTONIC). The sync server cannot see a connection while it
  * waits in the kernel's listen backlog, so this header is how it measures
  * that wait: accept time minus send time.
+ *
+ * @example
+ * ```ts
+ * import { SENT_AT_HEADER, now } from "concurrency-lab";
+ * await fetch(server.url, { headers: { [SENT_AT_HEADER]: String(now()) } }); // the server can time the wait
+ * ```
  */
 export const SENT_AT_HEADER = "x-sent-at";
 
-/** The lecture's app body. */
+/**
+ * The lecture's app body.
+ *
+ * @example
+ * ```ts
+ * await (await fetch(server.url)).text() === SLOW_TEXT; // true
+ * ```
+ */
 export const SLOW_TEXT = "This is a slow web api\n";
 
 /** What a worker does for an accepted request. */
@@ -57,7 +87,14 @@ function wholeNumber(name: string, text: string, min: number, max: number): numb
   return refuse(400, `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
 }
 
-/** Every route, for the 404 message. */
+/**
+ * Every route, for the 404 message.
+ *
+ * @example
+ * ```ts
+ * routeSlowRequest("GET", "/nowhere", 0, 1); // { kind: "refuse", status: 404, message: "no route for /nowhere: try " + SLOW_ROUTES, … }
+ * ```
+ */
 export const SLOW_ROUTES = "/, /delay/:ms, /status/:code, /json, /image/:size.png, /image/:size.jpeg, /rate/:n, /stats";
 
 /**

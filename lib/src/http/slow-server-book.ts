@@ -102,7 +102,14 @@ export function zeroOutcomes(): Record<SlowServerOutcome, number> {
   return { served: 0, limited: 0, invalid: 0, rejected: 0, "client-gone": 0, "no-request": 0 };
 }
 
-/** Most intervals [from, to) open at one instant. */
+/**
+ * Most intervals [from, to) open at one instant.
+ *
+ * @example
+ * ```ts
+ * maxOverlap([[0, 10], [5, 15], [10, 20]]); // 2: an end and a start at 10 do not overlap
+ * ```
+ */
 export function maxOverlap(intervals: Array<[number, number]>): number {
   const edges = intervals
     .filter(([from, to]) => to > from)

@@ -27,7 +27,15 @@ import { rateHeaders, type RateDecision } from "./rate-window";
 import { parseSentAt, routeSlowRequest, type SlowJob, type SlowRefusal } from "./slow-routes";
 import type { SlowServerConfig, SlowServerRecord, SlowServerStats } from "./slow-server-book";
 
-/** The pipe to the main process (the fourth stdio entry of `cluster.fork`). */
+/**
+ * The pipe to the main process (the fourth stdio entry of `cluster.fork`).
+ *
+ * @example
+ * ```ts
+ * cluster.setupPrimary({ stdio: ["ignore", "inherit", "inherit", "ipc", "pipe"] }); // index 4: this pipe
+ * fs.writeSync(SYNC_WORKER_PIPE_FD, JSON.stringify(message) + "\n");                  // in the worker
+ * ```
+ */
 export const SYNC_WORKER_PIPE_FD = 4;
 
 /** Messages a sync worker sends on its pipe; "begin", "rate" and "stats" get one reply line each. */
