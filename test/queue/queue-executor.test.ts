@@ -20,6 +20,9 @@ const lib = require.resolve("concurrency-lab");
 const cli = path.join(path.dirname(lib), "cli", "queue-worker.js");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cl-queue-test-"));
 const test = (name: string, fn: () => Promise<void>) => (available ? queue(name, fn) : queue.skip(name, fn));
+/** A job that holds its worker until the test opens its gate (a file); see queue-test-tasks.ts. */
+const holdUntil = taskFrom<[gate: string, maxMs: number, doneFile?: string], string>(
+  path.join(__dirname, "queue-test-tasks.js"), "holdUntil");
 
 queue.before(async () => {
   if (available) redis = await startRedis({ url: null });
@@ -147,18 +150,21 @@ test("timeoutMs and signal stop only the waiting: the future rejects, the job ru
   const q = new QueueExecutor({ redis, maxWorkers: 1 });
   try {
     await q.ready();
-    const t0 = now();
-    const slow = q.submitWith({ timeoutMs: 100 }, tasks.blockingSleep, 600);
+    const gate = path.join(tmp, "timeout-gate");
+    const slow = q.submitWith({ timeoutMs: 100 }, holdUntil, gate, 30_000);
     const error = (await slow.catch((e: unknown) => e)) as Error;
     assert.instance(error, TaskTimeoutError);
     assert.match(error.message, /not stopped/);
-    assert.ok(now() - t0 < 550, "rejected before the job ended");
+    // The job cannot end before the gate opens: the future gave up while it was still running.
+    assert.is(q.stats.completed, 0, "rejected before the job ended");
+    assert.is((await q.counts()).active, 1, "the job still runs on its worker");
+    fs.writeFileSync(gate, "");
     const ac = new AbortController();
     const waiting = q.submitWith({ signal: ac.signal }, tasks.echo, "never");
     ac.abort();
     assert.instance(await waiting.catch((e: unknown) => e), CancelledError);
     assert.is(await q.submit(tasks.echo, "after"), "after");
-    await waitFor(() => q.stats.completed === 2, "the timed-out job to complete anyway");
+    await waitFor(() => q.stats.completed === 2, "the timed-out job to complete anyway once its gate opened");
   } finally {
     await q.shutdown();
   }
@@ -262,15 +268,18 @@ test("terminate: stops at once; waiting jobs cancelled, running ones aborted, wo
   const q = new QueueExecutor({ redis, maxWorkers: 1 });
   await q.ready();
   const pids = q.workerPids;
-  const running = q.submit(tasks.blockingSleep, 5000);
+  // Blocked in synchronous code until a gate that never opens (at most 30 s), then it writes `done`.
+  const done = path.join(tmp, "terminate-done");
+  const running = q.submit(holdUntil, path.join(tmp, "terminate-gate"), 30_000, done);
   const waiting = q.submit(tasks.echo, 1);
   await waitFor(() => running.running, "the job to run");
-  const t0 = now();
   await q.terminate();
-  assert.ok(now() - t0 < 3000, `terminate took ${(now() - t0).toFixed(0)} ms`);
+  // Had terminate waited for the job, the job would have ended and written `done`.
+  assert.not.ok(fs.existsSync(done), "terminate returned while the job was still running");
   assert.instance(await running.catch((e: unknown) => e), TaskAbortedError);
   assert.instance(await waiting.catch((e: unknown) => e), CancelledError);
   await waitFor(() => !pids.some(isAlive), "the worker to die");
+  assert.not.ok(fs.existsSync(done), "the job never finished: its worker was killed");
   await q.terminate();
 });
 
@@ -298,6 +307,61 @@ test("worker CLI: --help, a missing --redis, and a worker started by hand servin
     assert.is(await exited, 0);
     await q.shutdown();
   }
+});
+
+/** Runs `body` (JavaScript, with `L` the lib) in a child Node process in a process group of its own; resolves its JSON lines. */
+function runScript(body: string): Promise<Record<string, unknown>[]> {
+  const script = `const L = require(${JSON.stringify(lib)});
+    const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const say = (x) => console.log(JSON.stringify(x));
+    (async () => { ${body} })().catch((e) => { say({ error: String(e && e.stack || e) }); process.exit(1); });`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => {
+      process.kill(-child.pid!, "SIGKILL");
+      reject(new Error(`the script did not end by itself within 30 s: ${out}`));
+    }, 30_000);
+    child.on("exit", () => {
+      clearTimeout(guard);
+      resolve(out.trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+    });
+  });
+}
+
+test("interrupting the parent (SIGINT to its process group, as Jupyter does) leaves Redis and the workers serving", async () => {
+  const lines = await runScript(`
+    const redis = await L.startRedis({ url: null });
+    const q = new L.QueueExecutor({ redis, maxWorkers: 2 });
+    await q.ready();
+    const pids = [redis.pid, ...q.workerPids];
+    process.on("SIGINT", () => say({ interrupted: true }));
+    process.kill(-process.pid, "SIGINT"); // this script leads its own group: the signal reaches the whole group
+    await L.sleep(500);
+    say({ alive: pids.map(alive), deaths: q.workers.deaths.length, result: await q.submit(L.tasks.echo, 7) });
+    await q.shutdown();
+    await redis.close();`);
+  assert.equal(lines, [{ interrupted: true }, { alive: [true, true, true], deaths: 0, result: 7 }]);
+});
+
+test("terminate() and shutdown() return when Redis is gone, and the program can then end", async () => {
+  const lines = await runScript(`
+    const redis = await L.startRedis({ url: null });
+    const a = new L.QueueExecutor({ redis, maxWorkers: 1 });
+    const b = new L.QueueExecutor({ redis, maxWorkers: 1 });
+    await Promise.all([a.ready(), b.ready()]);
+    await a.submit(L.tasks.echo, 1);
+    process.kill(redis.pid, "SIGKILL"); // Redis crashes for good
+    await L.sleep(300);
+    const stuck = a.submit(L.tasks.echo, 2); // can never reach Redis
+    await a.terminate();
+    say({ terminated: true, stuck: await stuck.catch((e) => e.name) });
+    await b.shutdown();
+    say({ shutdown: true, left: [...a.workerPids, ...b.workerPids].filter(alive).length });
+    await redis.close();`);
+  // The script ended by itself (no reconnect loop kept it alive) after both calls returned.
+  assert.equal(lines, [{ terminated: true, stuck: "CancelledError" }, { shutdown: true, left: 0 }]);
 });
 
 test("redis and the workers exit when their parent is killed with SIGKILL", async () => {

@@ -119,7 +119,9 @@ let executorCount = 0;
  *   once its lock expires (`worker.lockDurationMs`), so a task can run twice.
  * - **Cancel only while waiting**: `future.cancel()` succeeds until the queue
  *   reports the job active; a running job cannot be stopped from here, and
- *   `timeoutMs` / `signal` stop only the waiting (the job runs on).
+ *   `timeoutMs` / `signal` stop only the waiting (the job runs on). A worker
+ *   may take the job in the moment before that report reaches the producer:
+ *   then `cancel()` still returns true, the job runs, and its result is dropped.
  * - **JSON, not structured clone**: Maps, Dates, typed arrays, class instances
  *   and undefined inside arrays are refused with the path of the value.
  * - A worker that dies mid-job does not fail the job: see at least once.
@@ -283,12 +285,13 @@ export class QueueExecutor {
     return `npm run queue-worker -- ${args.join(" ")}`;
   }
 
-  /** Starts `n` more local worker processes for this queue. */
+  /** Starts `n` more local worker processes for this queue (none once it is shut down). */
   async addWorkers(n: number): Promise<void> {
     if (n === 0) return;
     await this.#ready;
+    if (this.#closing !== undefined) return;
     if (this.#workers === undefined) {
-      this.#workers = await startQueueWorkers({
+      const workers = await startQueueWorkers({
         ...this.#workerOptions,
         redis: this.redisUrl,
         queue: this.queueName,
@@ -296,6 +299,9 @@ export class QueueExecutor {
         count: n,
         respawn: this.#respawn,
       });
+      // Shut down while they were starting: they have no jobs of ours, and nobody else would stop them.
+      if (this.#closing !== undefined) await workers.terminate();
+      else this.#workers = workers;
     } else {
       await this.#workers.add(n);
     }
@@ -418,6 +424,9 @@ export class QueueExecutor {
    * As the pools: stop accepting jobs, wait for this executor's jobs, then stop
    * its local workers and disconnect. `cancelFutures` cancels jobs still
    * waiting. A queue whose name this executor made up is deleted from Redis.
+   * When Redis is gone (stopped, crashed), the deletion and the goodbye to
+   * Redis are given up after a few seconds instead of waiting for it forever;
+   * the jobs' futures still wait, so use `terminate()` to stop at once.
    */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     const { wait = true, cancelFutures = false } = options;
@@ -426,10 +435,19 @@ export class QueueExecutor {
     }
     this.#closing ??= (async () => {
       await Promise.allSettled([...this.#unsettled]);
-      await this.#workersReady.catch(() => {});
+      // Workers still starting stop themselves (addWorkers); a Redis that never answered must not hold us.
+      await within(this.#workersReady, GIVE_UP_MS);
       await this.stopWorkers();
-      if (this.#ownsName) await this.#queue.obliterate({ force: true }).catch(() => {});
-      await Promise.allSettled([this.#events.close(), this.#queue.close()]);
+      const parts = [this.#events, this.#queue];
+      const up = await redisAnswers(this.#queue);
+      if (up && this.#ownsName) await within(this.#queue.obliterate({ force: true }), GIVE_UP_MS);
+      await Promise.all(parts.map(async (part) => {
+        // close() first in any case: it also stops BullMQ's own loops (reading events, retrying).
+        const closed = part.close();
+        if (await within(closed, up ? GIVE_UP_MS : 0)) return;
+        // Redis is gone: drop the connections without a goodbye, which also stops their reconnect timers.
+        await Promise.all(rawClients(part).map((client) => within(client.then((c) => c.disconnect()), GIVE_UP_MS)));
+      }));
     })();
     return wait ? this.#closing : Promise.resolve();
   }
@@ -652,6 +670,45 @@ export class QueueExecutor {
       chunks.push(this.#enqueue(task, argsList, (values) => values as Awaited<R>[], taskOptions, describe));
     }
     return chunks;
+  }
+}
+
+/**
+ * How long shutdown waits for Redis to answer (deleting the queue, saying
+ * goodbye) before it gives up: with `maxRetriesPerRequest: null` a command to
+ * a Redis that is gone would wait for ever.
+ */
+const GIVE_UP_MS = 3000;
+
+/** The part of an ioredis client that shutdown needs. */
+interface RawClient {
+  status: string;
+  disconnect(): void;
+}
+
+/** The raw Redis clients of a queue or its events reader (BullMQ's Redis backend). */
+function rawClients(part: Queue | QueueEvents): Promise<RawClient>[] {
+  const backend = part.backend as unknown as { client: Promise<RawClient>; blockingClient?: Promise<RawClient> };
+  return [backend.client, ...(backend.blockingClient ? [backend.blockingClient] : [])];
+}
+
+/** True when the connection of `part` is up (a Redis that stopped or crashed leaves it reconnecting). */
+async function redisAnswers(part: Queue): Promise<boolean> {
+  let status = "unknown";
+  await within(rawClients(part)[0]!.then((client) => { status = client.status; }), GIVE_UP_MS);
+  return status === "ready";
+}
+
+/** Waits for `promise` at most `ms`: true when it settled (either way) in time. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -89,7 +89,7 @@ export function countLines(file: string, entry: string): number {
  *
  * @example
  * ```ts
- * await queue.submitWith({ attempts: 3, backoffMs: 100 }, queueTasks.flaky, 2, 50); // 3
+ * await queue.submitWith({ attempts: 3, backoff: { type: "exponential", delayMs: 100 } }, queueTasks.flaky, 2, 50); // 3
  * ```
  */
 export function flaky(failures: number, workMs: number): number {

@@ -60,6 +60,9 @@ export function workerArgs(url: string, options: Omit<QueueWorkerOptions, "redis
  * Node process that connects to Redis over TCP, exactly as a worker on another
  * machine would. They exit when `close()` is called and by themselves when this
  * process exits or dies (their IPC channel closes), e.g. on a kernel restart.
+ * They run in a process group of their own, so a SIGINT to this process's
+ * group (Jupyter's "Interrupt", Ctrl-C) does not stop them: use `close()`,
+ * `terminate()` or `kill(lane)`.
  *
  * @example
  * ```ts
@@ -82,7 +85,11 @@ export async function startQueueWorkers(options: StartQueueWorkersOptions): Prom
 
   const spawnOne = (): Promise<void> => {
     // Tied to this process: on Linux a worker gets SIGKILL the moment the kernel dies, even mid-task.
-    const proc = fork(entry, args, { stdio: ["ignore", "ignore", "pipe", "ipc"], ...forkTiedToParent("SIGKILL"), serialization: "json" });
+    // In a process group of its own, as a worker on another machine would be: interrupting the
+    // kernel (SIGINT to its group) stops the cell, not the workers.
+    const proc = fork(entry, args, {
+      stdio: ["ignore", "ignore", "pipe", "ipc"], ...forkTiedToParent("SIGKILL"), detached: true, serialization: "json",
+    });
     const child: Child = { process: proc, lane: `pid ${proc.pid}`, stopping: false, stderr: "" };
     children.add(child);
     proc.stderr?.on("data", (d: Buffer) => {

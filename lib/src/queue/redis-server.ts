@@ -129,7 +129,9 @@ function redisServerVersion(server: string): string {
  * (`--save "" --appendonly no`). It is started through a small Node watchdog
  * process (redis-watchdog.ts), because redis-server cannot notice its parent's
  * death: when the notebook's kernel exits or is killed, even with SIGKILL, the
- * watchdog stops redis-server. A missing redis-server throws
+ * watchdog stops redis-server. Both run in a process group of their own, so
+ * interrupting the kernel (Jupyter sends SIGINT to the kernel's whole group)
+ * interrupts the cell, not the broker. A missing redis-server throws
  * {@link RedisNotFoundError}, which says how to install it.
  *
  * @example
@@ -243,6 +245,9 @@ class PrivateRedis implements RedisServer {
     const watchdog = fork(path.join(__dirname, "redis-watchdog.js"), [JSON.stringify(config)], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       ...forkTiedToParent("SIGTERM"), // the watchdog then stops redis-server
+      // A process group of its own: Jupyter's "Interrupt" (SIGINT to the kernel's group) and a
+      // terminal's Ctrl-C must not stop the broker. It still ends with this process (IPC, pdeathsig).
+      detached: true,
       serialization: "json",
     });
     this.#watchdog = watchdog;
