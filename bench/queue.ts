@@ -65,12 +65,13 @@ async function main(): Promise<void> {
         await queue.ready();
         await Promise.all(Array.from({ length: workers * 2 }, () => pool.submit(tasks.blockingSleep, 20)));
         const common = { baseline: "pool", budgetMs: BUDGET_MS, collect: false } as const;
+        const on = `${workers} worker${workers === 1 ? "" : "s"}`;
         const throughput = await experiment({
-          ...common, id: `throughput-${workers}`, question: `${JOBS} empty jobs at once, ${workers} worker${workers === 1 ? "" : "s"}`,
+          ...common, id: `throughput-${workers}`, question: `${JOBS} empty jobs at once, ${on}`,
           variants: { pool: atOnce(pool), queue: atOnce(queue) },
         });
         const latency = await experiment({
-          ...common, id: `latency-${workers}`, question: `${LATENCY_JOBS} empty jobs one at a time, ${workers} worker${workers === 1 ? "" : "s"}`,
+          ...common, id: `latency-${workers}`, question: `${LATENCY_JOBS} empty jobs one at a time, ${on}`,
           variants: { pool: oneByOne(pool), queue: oneByOne(queue) },
         });
         const rate = (v: string) => Math.round(JOBS / (throughput.variants[v]!.medianMs / 1000));
