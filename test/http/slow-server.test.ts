@@ -318,4 +318,40 @@ test("the CLI prints its URL, logs one line per request and exits cleanly on SIG
   }
 });
 
+test("the CLI's --worker-class picks the class: async keeps connections alive in one process, sync closes them; a bad class is refused", async () => {
+  const cliPath = require.resolve("concurrency-lab/dist/cli/slow-server");
+  for (const workerClass of CLASSES) {
+    const cli = spawn(process.execPath, [cliPath, "--port", "0", "--delay", "0", "--worker-class", workerClass], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      let out = "";
+      cli.stdout.on("data", (d) => (out += String(d)));
+      assert.ok(await waitUntil(() => /http:\/\/127\.0\.0\.1:\d+/.test(out), 5000), `no URL printed: ${out}`);
+      assert.match(out, new RegExp(`3 ${workerClass} workers`));
+      const url = out.match(/http:\/\/127\.0\.0\.1:\d+/)![0];
+      const [a, b] = [await get(`${url}/?n=1`), await get(`${url}/?n=2`)];
+      const connection = a.headers.get("connection");
+      if (workerClass === "sync") {
+        assert.is(connection, "close", "gunicorn's sync worker closes every connection");
+      } else {
+        assert.is.not(connection, "close", "the async class keeps connections alive");
+        assert.is(a.headers.get("x-worker-pid"), b.headers.get("x-worker-pid"), "async: one process serves all");
+      }
+      const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
+      cli.kill("SIGINT");
+      assert.is(await exited, 0);
+    } finally {
+      cli.kill("SIGKILL");
+    }
+  }
+  const bad = spawn(process.execPath, [cliPath, "--port", "0", "--worker-class", "gevent"], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  bad.stderr.on("data", (d) => (err += String(d)));
+  const code = await new Promise<number | null>((resolve) => bad.once("exit", (c) => resolve(c)));
+  assert.is(code, 1);
+  assert.match(err, /--worker-class must be sync or async, got "gevent"/);
+  assert.match(err, /usage: npm run slow-server/);
+});
+
 test.run();
