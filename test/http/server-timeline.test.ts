@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checkLimitedClient, lectureTimeline, now, PerSecondLimiter, pythonSpans, recordsBetween, serverSpans, type SlowServerRecord } from "concurrency-lab";
+import { checkLimitedClient, LECTURE_KIND_COLORS, lectureTimeline, now, PerSecondLimiter, pythonSpans, recordsBetween, serverSpans, type SlowServerRecord } from "concurrency-lab";
 
 function record(over: Partial<SlowServerRecord>): SlowServerRecord {
   return { id: 1, method: "GET", path: "/?req=1", sent: 0, arrival: 0, start: 0, end: 100, worker: 1, pid: 10, queueWait: 0, status: 200, outcome: "served", ...over };
@@ -34,6 +34,23 @@ test("pythonSpans prefixes lanes; recordsBetween keeps one run's records; lectur
   const chart = lectureTimeline([{ label: "x", lane: "task 2", start: 0, end: 200, kind: "io" }, { label: "x", lane: "task 1", start: 0, end: 100, kind: "io" }], records, { title: "t", workers: 2 });
   const sort = (chart as unknown as { encoding: { y: { sort: string[] } } }).encoding.y.sort;
   assert.equal(sort, ["task 1", "task 2", "server · worker 1", "server · worker 2", "waiting · req 2"]);
+});
+
+test("lectureTimeline keeps a pool's queue lanes together under its threads, and gives each kind one colour in every chart", () => {
+  const span = (lane: string, kind: string) => ({ label: lane, lane, start: 0, end: 10, kind });
+  const client = [span("queue 10", "queued"), span("thread 10", "io"), span("queue 4", "queued"), span("thread 2", "starting")];
+  const chart = lectureTimeline(client, records, { title: "t", workers: 1 }) as unknown as {
+    encoding: { y: { sort: string[] }; color: { scale: { domain: string[]; range: string[] } } };
+  };
+  assert.equal(chart.encoding.y.sort.slice(0, 4), ["thread 2", "thread 10", "queue 4", "queue 10"]);
+  const colorOf = (c: typeof chart, kind: string) => c.encoding.color.scale.range[c.encoding.color.scale.domain.indexOf(kind)];
+  const without = lectureTimeline([span("main", "io")], records, { title: "t", workers: 1 }) as unknown as typeof chart;
+  for (const c of [chart, without]) {
+    assert.is(colorOf(c, "serving"), LECTURE_KIND_COLORS.serving, "serving looks the same with or without starting spans");
+    assert.is(colorOf(c, "limited"), LECTURE_KIND_COLORS.limited);
+  }
+  assert.is(colorOf(chart, "starting"), LECTURE_KIND_COLORS.starting);
+  assert.is.not(LECTURE_KIND_COLORS.serving, LECTURE_KIND_COLORS.starting);
 });
 
 test("PerSecondLimiter never grants more than its limit in any window", async () => {

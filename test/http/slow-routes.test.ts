@@ -42,6 +42,7 @@ test("parseSentAt keeps a plausible send time on the shared clock and drops the 
   assert.is(parseSentAt("1234.5", 1300), 1234.5);
   assert.is(parseSentAt(["1000", "2000"], 1300), 1000);
   assert.is(parseSentAt("1300.5", 1300), 1300, "a hair in the future is rounding: clamped");
+  assert.is(parseSentAt("1340", 1300), 1300, "stamped after the accept by a client that ran late: no wait");
   assert.is(parseSentAt("5000", 1300), null, "the future");
   assert.is(parseSentAt("1", 700_000), null, "over 10 minutes old: another clock");
   assert.is(parseSentAt("abc", 1300), null);

@@ -1,9 +1,19 @@
 /**
  * Running the lecture's clients, Node's and Python's, as one fair comparison
- * against the slow server, and keeping the last run of each for its timeline.
+ * against the slow server, and keeping the runs of each for their timelines.
+ *
+ * Like for like: both sides are timed on the client's own work. A Node client
+ * runs inside this process, which is already up; a Python program first starts
+ * its interpreter and imports its modules, so its timed part starts after that
+ * (the program reports `inScriptMs` and the CPU it had used by then,
+ * `startupCpuMs`). The whole program's time, what `time python3 …` printed in
+ * the lecture, is kept beside it ({@link LectureRun.wallMs}). CPU is counted
+ * for the client alone: this process and the processes it started, without
+ * the slow server's own processes.
  */
 import { now } from "../measure/clock";
 import type { Bound } from "../measure/bounds";
+import { clockTicksPerSecond, descendantTicks, readProcessTicks, readProcessTree } from "../measure/cpu-accounting";
 import { experiment, type Experiment } from "../measure/experiment";
 import { processMemory } from "../measure/process-memory";
 import type { Span } from "../measure/timeline";
@@ -18,15 +28,63 @@ export interface LectureRun {
   /** Shared-clock start and end of the run, as the harness saw it. */
   start: number;
   end: number;
+  /** end - start: for Python the whole program, interpreter start included (what `time` measures). */
   wallMs: number;
+  /** The client's own work: Node's call; Python's program after its start-up and imports (`inScriptMs`). */
+  clientMs: number;
   /** The client's spans (Python's lanes prefixed "py · "). */
   spans: Span[];
-  /** CPU time the program reported (Python: user + sys of itself and its waited-for children); null for Node. */
+  /**
+   * CPU time of the client's work: this process and the processes it started, without the slow
+   * server's processes, and for Python without the interpreter's start-up. Filled in by
+   * {@link compareClients}; null where unknown (no /proc).
+   */
   cpuMs: number | null;
+  /** CPU the program had used before its timed part began (Python's start-up and imports); 0 for Node. */
+  startupCpuMs: number;
   /** The Node run, or the Python program's JSON result. */
   detail: ClientRun | Record<string, unknown>;
   /** The server's records of this run (filled in by {@link compareClients}). */
   records: SlowServerRecord[];
+}
+
+/**
+ * Runs `fn` and returns its value with the CPU time that this process and its
+ * child processes used meanwhile, leaving out the processes `exclude()` names
+ * (e.g. the slow server's main process and workers, which are children too).
+ * `cpuMs` is null where /proc is missing (not Linux).
+ *
+ * @example
+ * ```ts
+ * const exclude = () => [server.pid, ...server.workerPids];
+ * const { value, cpuMs } = await clientCpuDuring(() => fetchAsync(urls), exclude);
+ * console.log(`the client used ${cpuMs?.toFixed(0)} ms of CPU`);
+ * ```
+ */
+export async function clientCpuDuring<T>(
+  fn: () => Promise<T>,
+  exclude: () => readonly number[] = () => [],
+): Promise<{ value: T; cpuMs: number | null }> {
+  const others = () => {
+    const pids = exclude();
+    return new Map(pids.map((pid) => [pid, readProcessTicks(pid)] as const));
+  };
+  const tree0 = readProcessTree(process.pid);
+  const others0 = others();
+  const cpu0 = process.cpuUsage();
+  const value = await fn();
+  const cpu1 = process.cpuUsage();
+  const tree1 = readProcessTree(process.pid);
+  const others1 = others();
+  if (tree0 === null || tree1 === null) return { value, cpuMs: null };
+  let excluded = 0;
+  for (const [pid, t1] of others1) {
+    const t0 = others0.get(pid);
+    if (t1 && t0) excluded += t1.own - t0.own;
+  }
+  const ticks = Math.max(0, descendantTicks(tree0, tree1) - excluded);
+  const ownMs = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / 1000;
+  return { value, cpuMs: ownMs + (ticks * 1000) / clockTicksPerSecond() };
 }
 
 /**
@@ -42,16 +100,21 @@ export function nodeClient(run: () => Promise<ClientRun>): () => Promise<Lecture
     const r = await run();
     const failed = r.bodies.find((b) => b instanceof Error);
     if (failed) throw failed;
-    return { start: r.start, end: r.end, wallMs: r.wallMs, spans: r.spans, cpuMs: null, detail: r, records: [] };
+    return {
+      start: r.start, end: r.end, wallMs: r.wallMs, clientMs: r.wallMs, spans: r.spans,
+      cpuMs: null, startupCpuMs: 0, detail: r, records: [],
+    };
   };
 }
 
 /**
  * A variant for {@link compareClients}: a Python program run with
- * `runPython` (its wall time includes starting the interpreter, as `time
- * python3 …` does). The program prints JSON with `spans` and, optionally,
- * `userMs` and `sysMs`. Returns undefined when there is no python3, so the
- * comparison goes on with Node alone.
+ * `runPython`. The program prints JSON with `spans`, and for a like-for-like
+ * timing `inScriptMs` (its client's time, after the interpreter has started
+ * and imported its modules) and `startupCpuMs` (the CPU it had used by then);
+ * without them the whole program is timed. The whole program's time, as
+ * `time python3 …` measures it, stays in `wallMs`. Returns undefined when
+ * there is no python3, so the comparison goes on with Node alone.
  *
  * @example
  * ```ts
@@ -62,11 +125,15 @@ export function pythonClient(file: string, args: readonly (string | number)[], p
   if (!python3) return undefined;
   return async () => {
     const start = now();
-    const run = await runPython<{ spans?: PythonSpan[]; userMs?: number; sysMs?: number }>(file, args);
+    type Report = { spans?: PythonSpan[]; inScriptMs?: number; startupCpuMs?: number };
+    const run = await runPython<Report>(file, args);
     const end = now();
-    const { spans = [], userMs, sysMs } = run.result;
-    const cpuMs = userMs !== undefined && sysMs !== undefined ? userMs + sysMs : null;
-    return { start, end, wallMs: end - start, spans: pythonSpans(spans), cpuMs, detail: run.result as Record<string, unknown>, records: [] };
+    const { spans = [], inScriptMs, startupCpuMs } = run.result;
+    return {
+      start, end, wallMs: end - start, clientMs: inScriptMs ?? end - start, spans: pythonSpans(spans),
+      cpuMs: null, startupCpuMs: inScriptMs === undefined ? 0 : (startupCpuMs ?? 0),
+      detail: run.result as Record<string, unknown>, records: [],
+    };
   };
 }
 
@@ -88,8 +155,13 @@ export interface CompareClientsOptions {
  * Runs client variants against the slow server with the measurement
  * protocol (interleaved rounds, no warm-up round: the server is already up,
  * and each run starts its own workers or interpreter as the lecture's `time`
- * runs did), and returns the experiment with the last run of each variant and
- * the server's records of it.
+ * runs did), and returns the experiment, every run of each variant (`runs`),
+ * the last one (`last`) and the server's records of each run.
+ *
+ * The experiment judges the client's own work on both sides
+ * ({@link LectureRun.clientMs}, {@link LectureRun.cpuMs}): a Python program's
+ * interpreter start-up is left out as Node's is; {@link wholeProgramMs} gives
+ * the time with it, as the lecture's `time` figures have it.
  *
  * @example
  * ```ts
@@ -101,18 +173,24 @@ export interface CompareClientsOptions {
  * await showExperiment(experiment);
  * ```
  */
-export async function compareClients(opts: CompareClientsOptions): Promise<{ experiment: Experiment; last: Record<string, LectureRun> }> {
+export async function compareClients(
+  opts: CompareClientsOptions,
+): Promise<{ experiment: Experiment; last: Record<string, LectureRun>; runs: Record<string, LectureRun[]> }> {
   const names = Object.keys(opts.variants).filter((n) => opts.variants[n] !== undefined);
   const skipped = Object.keys(opts.variants).filter((n) => opts.variants[n] === undefined);
   if (skipped.length) console.log(`left out (not available here, e.g. no python3): ${skipped.join(", ")}`);
   const last: Record<string, LectureRun> = {};
+  const runs: Record<string, LectureRun[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const serverPids = [...new Set([opts.server.pid, ...(await opts.server.stats()).pids])];
   const variants = Object.fromEntries(
     names.map((n) => [
       n,
       async () => {
-        const run = await opts.variants[n]!();
+        const { value: run, cpuMs } = await clientCpuDuring(() => opts.variants[n]!(), () => serverPids);
+        run.cpuMs = cpuMs === null ? null : Math.max(0, cpuMs - run.startupCpuMs);
         last[n] = run;
-        return run.cpuMs === null ? {} : { cpuMs: run.cpuMs };
+        runs[n]!.push(run);
+        return run.cpuMs === null ? { wallMs: run.clientMs } : { wallMs: run.clientMs, cpuMs: run.cpuMs };
       },
     ]),
   );
@@ -128,8 +206,89 @@ export async function compareClients(opts: CompareClientsOptions): Promise<{ exp
     budgetMs: 0,
   });
   const records = await opts.server.requests();
-  for (const run of Object.values(last)) run.records = recordsBetween(records, run.start, run.end);
-  return { experiment: e, last };
+  for (const list of Object.values(runs)) for (const run of list) run.records = recordsBetween(records, run.start, run.end);
+  return { experiment: e, last, runs };
+}
+
+/**
+ * Median time of the whole program over `runs`: for Python, interpreter
+ * start-up and imports included, as `time python3 …` measures it (the
+ * lecture's figures); for Node, the call itself.
+ *
+ * @example
+ * ```ts
+ * const { runs } = await compareClients({ ... });
+ * console.log(`Python, whole program: ${wholeProgramMs(runs.Python).toFixed(0)} ms`);
+ * ```
+ */
+export function wholeProgramMs(runs: readonly LectureRun[]): number {
+  if (runs.length === 0) throw new RangeError("wholeProgramMs: no runs");
+  const sorted = runs.map((r) => r.wallMs).sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One of the lecture's published figures: the `time` it printed and the floor of its run, in seconds. */
+export interface LectureFigure {
+  realS: number;
+  floorS: number;
+}
+
+/** What {@link aboveFloorBars} reads of one comparison (what {@link compareClients} returns). */
+export interface SideBySideInput {
+  experiment: Experiment;
+  runs: Record<string, LectureRun[]>;
+}
+
+/**
+ * Bars of "time above the floor" (the part of a run that no waiting
+ * explains), one group per comparison: Node's client, Python's client (both
+ * without start-up), Python's whole program (interpreter start-up included,
+ * as the lecture's `time` figures) and the lecture's figure above its own
+ * floor. A variant whose time is not evidence (below its floor, or a ratio
+ * the protocol marked suspect) gets no bar and is named in `leftOut` with the
+ * reason. The group label is the comparison's id without a leading "NN-".
+ *
+ * @example
+ * ```ts
+ * const { bars, leftOut } = aboveFloorBars({ "03-threads": threads }, { "03-threads": { realS: 1.199, floorS: 1 } },
+ *   { node: ["Node"], python: ["Python"] });
+ * await show(barChart(bars, { unit: "ms" }));
+ * ```
+ */
+export function aboveFloorBars(
+  comparisons: Record<string, SideBySideInput>,
+  lecture: Record<string, LectureFigure>,
+  pick: { node: readonly string[]; python: readonly string[] },
+): { bars: { label: string; series: string; value: number }[]; leftOut: string[] } {
+  const bars: { label: string; series: string; value: number }[] = [];
+  const leftOut: string[] = [];
+  for (const [id, { experiment: e, runs }] of Object.entries(comparisons)) {
+    const label = id.replace(/^\d+-/, "");
+    const notEvidence = (v: string): string | null => {
+      const stats = e.variants[v]!;
+      if (stats.suspect) return stats.reason ?? "below its floor";
+      const ratio = e.ratios.find((r) => r.variant === v);
+      return ratio?.suspect ? (ratio.reason ?? "suspect") : null;
+    };
+    const add = (v: string | undefined, series: string, ms: (v: string) => number) => {
+      if (v === undefined) return;
+      const floor = e.variants[v]!.bound?.floorMs ?? 0;
+      const why = notEvidence(v) ?? (ms(v) < floor ? "below its floor" : null);
+      if (why) leftOut.push(`${label} / ${v} (${series}): ${why}`);
+      else bars.push({ label, series, value: ms(v) - floor });
+    };
+    const node = pick.node.find((v) => v in e.variants);
+    const python = pick.python.find((v) => v in e.variants);
+    add(node, "Node, client", (v) => e.variants[v]!.medianMs);
+    add(python, "Python, client", (v) => e.variants[v]!.medianMs);
+    if (python !== undefined && (runs[python]?.length ?? 0) > 0) {
+      add(python, "Python, whole program", (v) => wholeProgramMs(runs[v]!));
+    }
+    const fig = lecture[id];
+    if (fig) bars.push({ label, series: "lecture (2017), whole program", value: (fig.realS - fig.floorS) * 1000 });
+  }
+  return { bars, leftOut };
 }
 
 /**

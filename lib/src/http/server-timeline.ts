@@ -133,11 +133,39 @@ export function recordsBetween(records: readonly SlowServerRecord[], from: numbe
   return records.filter((r) => (r.sent ?? r.arrival) >= from && (r.sent ?? r.arrival) <= to);
 }
 
-/** Orders lanes: by the number they end with, non-numbered first, keeping groups in the given order. */
+/**
+ * Orders lanes in groups (a group is the lane's name without its last number:
+ * "thread 10" belongs to "thread "), the groups in the order given, except
+ * that a pool's queue lanes ("queue N") come after the others; within a
+ * group by that number.
+ */
 function laneOrder(lanes: string[]): string[] {
-  const n = (l: string) => Number(/(\d+)\D*$/.exec(l)?.[1] ?? -1);
-  return [...lanes].sort((a, b) => n(a) - n(b) || a.localeCompare(b));
+  const tail = /(\d+)\D*$/;
+  const n = (l: string) => Number(tail.exec(l)?.[1] ?? -1);
+  const group = (l: string) => l.replace(tail, "");
+  const groups = [...new Set(lanes.map(group))];
+  const rank = (l: string) => (/^queue\b/.test(l) ? 1 : 0);
+  return [...lanes].sort(
+    (a, b) => rank(a) - rank(b) || groups.indexOf(group(a)) - groups.indexOf(group(b)) || n(a) - n(b) || a.localeCompare(b),
+  );
 }
+
+/**
+ * Colours of the lecture timelines' span kinds, the same in every chart (the
+ * shared timeline colours, plus the server's and the workers' own kinds), so a
+ * colour means one thing across the notebook.
+ */
+export const LECTURE_KIND_COLORS: Readonly<Record<string, string>> = {
+  running: "#4c78a8",
+  waiting: "#f58518",
+  io: "#54a24b",
+  queued: "#9d9d9d",
+  idle: "#d9d9d9",
+  starting: "#b279a2",
+  serving: "#72b7b2",
+  limited: "#e45756",
+  refused: "#9d755d",
+};
 
 /** Options of {@link lectureTimeline}. */
 export interface LectureTimelineOptions extends ServerSpansOptions {
@@ -167,10 +195,17 @@ export function lectureTimeline(clientSpans: readonly Span[], records: readonly 
   const client = laneOrder([...new Set(clientSpans.map((s) => s.lane))]);
   const workers = laneOrder([...new Set(server.filter((s) => s.lane.startsWith("server")).map((s) => s.lane))]);
   const waiting = laneOrder([...new Set(server.filter((s) => !s.lane.startsWith("server")).map((s) => s.lane))]);
-  return timelineChart(spans, {
+  const chart = timelineChart(spans, {
     title: opts.title,
     unit: opts.unit ?? "s",
     lanes: [...client, ...workers, ...waiting],
     laneTitle: "client (top) · server workers · waiting requests",
   });
+  // Fixed colours per kind: the shared chart gives kinds it does not know the next spare colour.
+  const color = (chart as { encoding?: { color?: { scale?: { domain?: string[]; range?: string[] } } } }).encoding?.color;
+  if (color?.scale?.domain && color.scale.range) {
+    const spare = color.scale.range;
+    color.scale.range = color.scale.domain.map((k, i) => LECTURE_KIND_COLORS[k] ?? spare[i]!);
+  }
+  return chart;
 }

@@ -153,6 +153,10 @@ export function routeSlowRequest(method: string, pathname: string, delayMs: numb
  * Reads the client's send time from the `x-sent-at` header value. A missing,
  * malformed, future or implausibly old value (more than 10 minutes before
  * `receivedAt`, e.g. another clock) gives null: the wait is then unknown.
+ * A value up to {@link SENT_AT_LATE_MS} after `receivedAt` counts as
+ * `receivedAt` (no wait): a client stamps its request just after connecting,
+ * and on loopback an idle worker can accept the connection before a busy
+ * client process gets to run its stamping code.
  *
  * @example
  * ```ts
@@ -164,7 +168,18 @@ export function parseSentAt(value: string | string[] | undefined, receivedAt: nu
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || !/^\d+(\.\d+)?$/.test(text.trim())) return null;
   const sent = Number(text);
-  // A client's clock read a hair later than ours is still the same clock: allow 1 ms of rounding.
-  if (!Number.isFinite(sent) || sent > receivedAt + 1 || receivedAt - sent > 600_000) return null;
+  // Stamped after our accept (the client ran late) is still the same clock: no wait, not unknown.
+  if (!Number.isFinite(sent) || sent > receivedAt + SENT_AT_LATE_MS || receivedAt - sent > 600_000) return null;
   return Math.min(sent, receivedAt);
 }
+
+/**
+ * How far after the server's accept a client's `x-sent-at` may lie and still
+ * count (as no wait); see {@link parseSentAt}.
+ *
+ * @example
+ * ```ts
+ * parseSentAt(String(1000 + SENT_AT_LATE_MS), 1000); // 1000
+ * ```
+ */
+export const SENT_AT_LATE_MS = 250;
