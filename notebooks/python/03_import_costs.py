@@ -5,7 +5,9 @@ and reads the interpreter's own report on stderr: one line per imported module w
 cumulative time in microseconds. A module already imported at start-up (the interpreter imports
 some for itself, e.g. encodings) costs nothing here, so the sum over the new top-level imports is
 what the client adds. It also times a bare interpreter (`-c pass`) from outside, the floor of every
-`time python3 ...` figure. Medians of `runs` fresh interpreters each.
+`time python3 ...` figure. The measurements run in interleaved rounds (bare, then each client once,
+`runs` times), so a change in the machine's speed hits all of them alike; each is reported as its
+median, min and max, and asyncio against threads as the per-round difference (paired rounds).
 Run alone: python3 03_import_costs.py [runs]
 """
 import json
@@ -45,10 +47,19 @@ def bare_start_ms():
     return (time.perf_counter() - start) * 1000
 
 
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
 if __name__ == "__main__":
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    imports = {name: statistics.median(import_ms(mods) for _ in range(runs))
-               for name, mods in CLIENTS.items()}
+    bare, samples = [], {name: [] for name in CLIENTS}
+    for _ in range(runs):  # interleaved rounds
+        bare.append(bare_start_ms())
+        for name, modules in CLIENTS.items():
+            samples[name].append(import_ms(modules))
+    paired = [a - t for a, t in zip(samples["asyncio streams"], samples["threads + Queue"])]
     print(json.dumps({"python": platform.python_version(), "runs": runs,
-                      "bareStartMs": statistics.median(bare_start_ms() for _ in range(runs)),
-                      "importMs": imports, "modules": CLIENTS}))
+                      "bareStartMs": summary(bare),
+                      "importMs": {name: summary(values) for name, values in samples.items()},
+                      "asyncioMinusThreadsMs": summary(paired), "modules": CLIENTS}))

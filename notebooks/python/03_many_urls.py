@@ -21,6 +21,13 @@ def now_ms():
     return time.monotonic() * 1000
 
 
+def cpu_ms():
+    """User + system CPU time this process has used so far, in ms (start-up and imports included)."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
 def memory():
     """(bytes, "PSS") from smaps_rollup where it exists, else (bytes, "RSS")."""
     try:
@@ -83,7 +90,7 @@ if __name__ == "__main__":
     urls = [f"{base}/?req={i}" for i in range(1, n + 1)]
     before, measure = memory()
     peak = Peak(n)
-    start = now_ms()
+    start, startup_cpu = now_ms(), cpu_ms()
     if mode == "threads":
         with_threads(urls, peak)
     else:
@@ -92,6 +99,7 @@ if __name__ == "__main__":
     at_peak, _, threads = peak.reading
     print(json.dumps({
         "python": platform.python_version(), "mode": mode, "urls": n, "wallMs": wall,
+        "startupCpuMs": startup_cpu,
         "memoryBefore": before, "memoryInFlight": at_peak, "measure": measure,
         "threadsInFlight": threads,
     }))

@@ -31,7 +31,7 @@ if __name__ == "__main__":
     rows.append(row)
     row, _ = attempt("asyncio.Semaphore(3, loop=loop)", lambda: asyncio.Semaphore(3, loop=loop))
     rows.append(row)
-    row, future = attempt("asyncio.ensure_future(coro) outside a running loop",
+    row, future = attempt("asyncio.ensure_future(coro, loop=loop)  (before the loop runs)",
                           lambda: asyncio.ensure_future(nothing(), loop=loop))
     rows.append(row)
     if future is not None:

@@ -6,6 +6,7 @@ Run alone: python3 03_thread_pool.py http://127.0.0.1:8000/delay/150 12 3
 """
 import json
 import platform
+import resource
 import sys
 import threading
 import time
@@ -16,6 +17,12 @@ from urllib.parse import urlsplit
 
 def now_ms():
     return time.monotonic() * 1000
+
+
+def cpu_ms():
+    """User + system CPU time this process has used so far, in ms."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def fetch(url, submitted):
@@ -32,7 +39,7 @@ if __name__ == "__main__":
     base = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 9
     workers = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-    began = now_ms()
+    began, startup_cpu = now_ms(), cpu_ms()  # after start-up and imports
     with ThreadPoolExecutor(max_workers=workers) as pool:
         slash = "" if urlsplit(base).path else "/"
         futures = [pool.submit(fetch, f"{base}{slash}?req={i}", now_ms()) for i in range(1, n + 1)]
@@ -42,4 +49,5 @@ if __name__ == "__main__":
               "end": s["start"], "kind": "queued"}
              for s in spans if s["start"] - s["submitted"] > 1]
     print(json.dumps({"python": platform.python_version(), "inScriptMs": now_ms() - began,
+                      "startupCpuMs": startup_cpu,
                       "threads": sorted({s["lane"] for s in spans}), "spans": spans + waits}))
