@@ -13,7 +13,7 @@ import { redisAvailable } from "../queue/redis-server";
  * TESTED_NODE_LINES.at(-1); // 26: the line to install
  * ```
  */
-export const TESTED_NODE_LINES: readonly number[] = [22, 24, 26];
+export const TESTED_NODE_LINES: readonly number[] = [24, 26];
 
 // A type, not an interface, so that showTable (which takes Record<string, unknown>) accepts the rows.
 /** One line of {@link checkReadiness}: a piece of the set-up, whether it works, and what to do if not. */
