@@ -3,6 +3,7 @@ import { ExecutorShutdownError } from "./executor-errors";
 import { findUncloneable } from "./cloneability";
 import type { Future } from "./future";
 import { Job, type TaskOptions } from "./job";
+import { allInOrder, chunkItems, inOrder } from "./map-chunks";
 import type { Task, TaskCall } from "./task";
 import type { Timeline } from "../measure/timeline";
 
@@ -109,7 +110,7 @@ export abstract class Executor {
    * ```
    */
   map<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions = {}): AsyncIterableIterator<Awaited<R>> {
-    return this.#inOrder(this.#submitChunks(task, items, options));
+    return inOrder(this.#submitChunks(task, items, options));
   }
 
   /**
@@ -122,14 +123,7 @@ export abstract class Executor {
    * ```
    */
   async mapAll<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions = {}): Promise<Awaited<R>[]> {
-    const chunks = this.#submitChunks(task, items, options);
-    const results: Awaited<R>[] = [];
-    try {
-      for (const chunk of chunks) for (const value of await chunk) results.push(value);
-      return results;
-    } finally {
-      for (const chunk of chunks) chunk.cancel();
-    }
+    return allInOrder(this.#submitChunks(task, items, options));
   }
 
   /**
@@ -264,29 +258,10 @@ export abstract class Executor {
 
   #submitChunks<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions): Future<Awaited<R>[]>[] {
     const { chunksize = 1, ...taskOptions } = options;
-    if (typeof chunksize !== "number" || !Number.isInteger(chunksize) || chunksize < 1) {
-      throw new RangeError(`chunksize must be an integer >= 1, got ${String(chunksize)}`);
-    }
-    if (items == null || typeof (items as Iterable<T>)[Symbol.iterator] !== "function") {
-      throw new TypeError(`items must be iterable (an array, a Set, a generator...), got ${String(items)}`);
-    }
-    const all = Array.from(items);
-    const chunks: Future<Awaited<R>[]>[] = [];
-    for (let offset = 0; offset < all.length; offset += chunksize) {
-      const argsList = all.slice(offset, offset + chunksize).map((item) => [item]);
-      const describe = (i: number) => `item ${offset + i} (items[${offset + i}]`;
-      chunks.push(this.#enqueue(task, argsList, (values) => values as Awaited<R>[], taskOptions, describe));
-    }
-    return chunks;
+    return chunkItems(items, chunksize).map(({ argsList, describe }) =>
+      this.#enqueue(task, argsList, (values) => values as Awaited<R>[], taskOptions, describe));
   }
 
-  async *#inOrder<R>(chunks: Future<R[]>[]): AsyncIterableIterator<R> {
-    try {
-      for (const chunk of chunks) for (const value of await chunk) yield value;
-    } finally {
-      for (const chunk of chunks) chunk.cancel();
-    }
-  }
 }
 
 function checkTask(task: Task<any, any>): void {

@@ -5,6 +5,7 @@ export * from "./task";
 export * from "./tasks";
 export * from "./define-task";
 export * from "./executor";
+export * from "./map-chunks";
 export * from "./thread-pool";
 export * from "./process-pool";
 export * from "./echo-peer";

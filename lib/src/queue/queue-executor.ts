@@ -7,6 +7,7 @@ import { Future } from "../executors/future";
 import { ExecutorShutdownError, TaskAbortedError, TaskTimeoutError } from "../executors/executor-errors";
 import { reviveError } from "../executors/remote-error";
 import type { Task } from "../executors/task";
+import { allInOrder, chunkItems, inOrder } from "../executors/map-chunks";
 import type { MapOptions, ShutdownOptions, TaskOptions } from "../executors/executor";
 import type { SerializedError } from "../executors/task";
 import { connectionFor } from "./connection";
@@ -398,26 +399,12 @@ export class QueueExecutor {
 
   /** `pool.map`: one job per chunk of `chunksize` items; yields results in input order. */
   map<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions = {}): AsyncIterableIterator<Awaited<R>> {
-    const chunks = this.#submitChunks(task, items, options);
-    return (async function* () {
-      try {
-        for (const chunk of chunks) for (const value of await chunk) yield value;
-      } finally {
-        for (const chunk of chunks) chunk.cancel();
-      }
-    })();
+    return inOrder(this.#submitChunks(task, items, options));
   }
 
   /** `pool.mapAll`: `map` collected into an array. */
   async mapAll<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions = {}): Promise<Awaited<R>[]> {
-    const chunks = this.#submitChunks(task, items, options);
-    const results: Awaited<R>[] = [];
-    try {
-      for (const chunk of chunks) for (const value of await chunk) results.push(value);
-      return results;
-    } finally {
-      for (const chunk of chunks) chunk.cancel();
-    }
+    return allInOrder(this.#submitChunks(task, items, options));
   }
 
   /**
@@ -656,20 +643,8 @@ export class QueueExecutor {
 
   #submitChunks<T, R>(task: Task<[T], R>, items: Iterable<T>, options: MapOptions): Future<Awaited<R>[]>[] {
     const { chunksize = 1, ...taskOptions } = options;
-    if (typeof chunksize !== "number" || !Number.isInteger(chunksize) || chunksize < 1) {
-      throw new RangeError(`chunksize must be an integer >= 1, got ${String(chunksize)}`);
-    }
-    if (items == null || typeof (items as Iterable<T>)[Symbol.iterator] !== "function") {
-      throw new TypeError(`items must be iterable (an array, a Set, a generator...), got ${String(items)}`);
-    }
-    const all = Array.from(items);
-    const chunks: Future<Awaited<R>[]>[] = [];
-    for (let offset = 0; offset < all.length; offset += chunksize) {
-      const argsList = all.slice(offset, offset + chunksize).map((item) => [item]);
-      const describe = (i: number) => `item ${offset + i} (items[${offset + i}]`;
-      chunks.push(this.#enqueue(task, argsList, (values) => values as Awaited<R>[], taskOptions, describe));
-    }
-    return chunks;
+    return chunkItems(items, chunksize).map(({ argsList, describe }) =>
+      this.#enqueue(task, argsList, (values) => values as Awaited<R>[], taskOptions, describe));
   }
 }
 
