@@ -121,4 +121,19 @@ test("experimentChart with scale log: a log axis from a power of ten, bars drawn
   clearResults();
 });
 
+test("experimentChart: a ratio inside the no-gain band is labelled 'no gain', not 'slower'", async () => {
+  clearResults();
+  const lab = fakeLab();
+  const e = await experiment({
+    id: "no-gain-label", question: "Same work twice", probes: lab.probes,
+    variants: { a: lab.variant("a", [100]), b: lab.variant("b", [105]) },
+    bounds: { b: { ceiling: 1, why: "the same work" } },
+  });
+  assert.is(e.ratios[0]!.outcome, "no gain");
+  const spec = experimentChart(e) as unknown as { data: { values: Record<string, unknown>[] } };
+  const b = spec.data.values.find((v) => v.variant === "b")!;
+  assert.match(String(b.text), /no gain, 0\.95x/);
+  assert.not.match(String(b.text), /slower/);
+});
+
 test.run();

@@ -159,7 +159,9 @@ export function experimentChart(e: Experiment, opts: ExperimentChartOptions = {}
     const v = e.variants[name]!;
     const status = variantStatus(e, name);
     const r = ratioOf(e, name);
-    const ratio = !r ? "" : r.speedup >= 1 ? ` (${formatRatio(r.speedup)} faster)` : ` (${formatRatio(1 / r.speedup)} slower)`;
+    // The label follows the verdict's outcome: within the "no gain" band a 0.91x is not "1.10x slower".
+    const ratio = !r ? "" : r.outcome === "no gain" ? ` (no gain, ${formatRatio(r.speedup)})`
+      : r.speedup >= 1 ? ` (${formatRatio(r.speedup)} faster)` : ` (${formatRatio(1 / r.speedup)} slower)`;
     const b = boundMs(e, v);
     return {
       variant: name,
