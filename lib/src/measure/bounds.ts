@@ -16,8 +16,30 @@ export interface Bound {
   ceiling?: number;
   /** Shortest possible time of one run of this variant, in ms. */
   floorMs?: number;
+  /**
+   * Set, with neither `ceiling` nor `floorMs`, when no first-principles limit exists: the costs of
+   * two different mechanisms (a promise hop against a thread round trip). `why` then says so; the
+   * ratio is reported as a measurement, never judged against a limit. See {@link noPhysicalBound}.
+   */
+  unbounded?: true;
   /** Where the bound comes from, in words and numbers: "min(2 workers, 2 cores, 3 tasks)". */
   why: string;
+}
+
+/**
+ * The explicit answer for a ratio that has no physical bound, so that every
+ * ratio in a results file carries either its limit or the reason it has none.
+ *
+ * @example
+ * ```ts
+ * import { noPhysicalBound } from "concurrency-lab";
+ * noPhysicalBound("two different mechanisms: only the order of magnitude is read");
+ * // { unbounded: true, why: "no physical bound: two different mechanisms: only the order of magnitude is read" }
+ * ```
+ */
+export function noPhysicalBound(why: string): Bound {
+  if (typeof why !== "string" || why === "") throw new TypeError("noPhysicalBound: say why there is no bound");
+  return { unbounded: true, why: `no physical bound: ${why}` };
 }
 
 function positiveInt(name: string, x: unknown): number {

@@ -173,7 +173,11 @@ function common(opts: { id: unknown; question: unknown; baseline?: string; bound
   for (const name of Object.keys(bounds)) {
     if (!order.includes(name)) throw new RangeError(`${what}: bounds name "${name}", which is not a variant (${order.join(", ")})`);
     const b = bounds[name]!;
-    if (b.ceiling === undefined && b.floorMs === undefined) throw new TypeError(`${what}: bound of "${name}" has neither ceiling nor floorMs`);
+    if (b.unbounded === true) {
+      if (b.ceiling !== undefined || b.floorMs !== undefined) throw new TypeError(`${what}: bound of "${name}" is unbounded and has a limit`);
+    } else if (b.ceiling === undefined && b.floorMs === undefined) {
+      throw new TypeError(`${what}: bound of "${name}" has neither ceiling nor floorMs (noPhysicalBound(why) when none exists)`);
+    }
     if (b.ceiling !== undefined && !(b.ceiling > 0)) throw new RangeError(`${what}: ceiling of "${name}" must be > 0, got ${String(b.ceiling)}`);
     if (b.floorMs !== undefined && !(b.floorMs >= 0)) throw new RangeError(`${what}: floorMs of "${name}" must be >= 0, got ${String(b.floorMs)}`);
     if (typeof b.why !== "string" || b.why === "") throw new TypeError(`${what}: bound of "${name}" must say why`);

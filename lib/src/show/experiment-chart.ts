@@ -62,6 +62,7 @@ function boundText(v: VariantStats): string {
   const parts: string[] = [];
   if (v.bound?.ceiling !== undefined) parts.push(`<= ${formatRatio(v.bound.ceiling)}`);
   if (v.bound?.floorMs !== undefined) parts.push(`>= ${formatMs(v.bound.floorMs)}`);
+  if (v.bound?.unbounded) parts.push("none (no physical bound)");
   return parts.join(", ");
 }
 
